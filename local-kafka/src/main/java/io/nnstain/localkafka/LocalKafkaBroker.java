@@ -1,0 +1,218 @@
+package io.nnstain.localkafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) running in a child JVM from
+ * the {@code kafka_2.13} jars the build resolved, bound to 127.0.0.1, with its data under a folder of ours.
+ * Used by {@code nnstain up} and by tests when no other broker is given.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalKafkaBroker.class);
+    private static final String CLASSPATH_RESOURCE = "/nnstain-kafka.classpath";
+
+    private final Process process;
+    private final int port;
+    private final Path dataDir;
+
+    private LocalKafkaBroker(Process process, int port, Path dataDir) {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts a broker on a free port, formatting {@code dataDir} on first use, and waits until it answers. */
+    public static LocalKafkaBroker start(Path dataDir, Duration timeout) {
+        return start(dataDir, freePort(), timeout);
+    }
+
+    public static LocalKafkaBroker start(Path dataDir, int port, Duration timeout) {
+        try {
+            Files.createDirectories(dataDir);
+            Path logDir = dataDir.resolve("log");
+            Path config = writeConfig(dataDir, logDir, port, freePort());
+            Path brokerLog = dataDir.resolve("broker.out");
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(config, brokerLog, timeout);
+            }
+            Process process = javaProcess("kafka.Kafka", List.of(config.toString()), brokerLog).start();
+            LocalKafkaBroker broker = new LocalKafkaBroker(process, port, dataDir);
+            try {
+                broker.awaitReady(timeout);
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            LOG.infof("local Kafka broker ready on %s (pid %d, data %s)", broker.bootstrapServers(), process.pid(), dataDir);
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the local Kafka broker in " + dataDir, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The classpath of the broker JVM: the jars the build resolved for kafka_2.13. */
+    public static String brokerClasspath() {
+        try (InputStream in = LocalKafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: build the project with ./mvnw first");
+            }
+            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            for (String jar : classpath.split(java.io.File.pathSeparator)) {
+                if (!Files.exists(Path.of(jar))) {
+                    throw new IllegalStateException("Kafka broker jar " + jar + " is missing: run ./mvnw install again");
+                }
+            }
+            return classpath;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ProcessBuilder javaProcess(String mainClass, List<String> args, Path output) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms128m");
+        command.add("-Xmx768m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Djava.awt.headless=true");
+        command.add("-cp");
+        command.add(brokerClasspath());
+        command.add(mainClass);
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    }
+
+    private static void format(Path config, Path output, Duration timeout) throws IOException {
+        String clusterId = base64Uuid();
+        Process p = javaProcess("kafka.tools.StorageTool",
+                List.of("format", "-t", clusterId, "-c", config.toString()), output).start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("formatting the Kafka storage failed; see " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting Kafka storage", e);
+        }
+    }
+
+    private static String base64Uuid() {
+        UUID uuid = UUID.randomUUID();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    private static Path writeConfig(Path dataDir, Path logDir, int port, int controllerPort) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
+        p.setProperty("num.partitions", "1");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        p.setProperty("message.max.bytes", "10485760");
+        Path file = dataDir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "nn-staining local broker; rewritten at every start");
+        }
+        return file;
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        Instant deadline = Instant.now().plus(timeout);
+        try (Admin admin = Admin.create(props)) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the Kafka broker exited with code " + process.exitValue()
+                            + "; see " + dataDir.resolve("broker.out"));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    LOG.debugf("broker not ready yet: %s", e.toString());
+                }
+            }
+        }
+        throw new IllegalStateException("the Kafka broker did not answer within " + timeout + "; see "
+                + dataDir.resolve("broker.out"));
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the broker (SIGTERM, then SIGKILL after 15 s). */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
