@@ -1,0 +1,237 @@
+package io.nnstain.trainer.probe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.nnstain.schemas.avro.BatchSnapshot;
+import io.nnstain.schemas.avro.EpochSealed;
+import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.schemas.signature.NetworkSignature;
+import io.nnstain.trainer.model.Evaluation;
+import io.nnstain.trainer.model.LayerParams;
+import io.nnstain.trainer.model.SimpleNN;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Records every neuron of every layer at each scanned epoch.
+ *
+ * <p>Designed for low overhead: per batch the training thread makes one engine call to put all layers' outputs
+ * side by side and one copy to Java (plus two small ones for gradient statistics); everything else —
+ * statistics, snapshots, encoding, publishing — runs on a reducer thread while training goes on. Tasks run in
+ * submission order; at most {@link #MAX_PENDING} wait, so a slow sink slows training instead of filling memory.
+ */
+public final class Probe implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Probe.class);
+    static final int MAX_PENDING = 256;
+
+    private final String runId;
+    private final int[] widths;
+    private final int total;
+    private final int classes;
+    private final List<String> layerNames;
+    private final boolean keepBatches;
+    private final TraceSink sink;
+    private final ExecutorService reducer;
+    private final Semaphore pending = new Semaphore(MAX_PENDING);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private EpochAccumulator current;
+    private List<LayerParams> previousParams;
+    private long probeNanos;
+
+    public Probe(String runId, int[] widths, int classes, TraceSink sink, boolean keepBatches) {
+        this.runId = runId;
+        this.widths = widths.clone();
+        this.total = Arrays.stream(widths).sum();
+        this.classes = classes;
+        this.sink = sink;
+        this.keepBatches = keepBatches;
+        List<String> names = new ArrayList<>();
+        for (int l = 0; l < widths.length; l++) {
+            names.add(NetworkSignature.layerName(l, widths.length - 2));
+        }
+        this.layerNames = List.copyOf(names);
+        this.reducer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "probe-reducer-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public List<String> layerNames() {
+        return layerNames;
+    }
+
+    /** Starts statistics for a scanned epoch (training thread). */
+    public void beginEpoch(int epoch) {
+        current = new EpochAccumulator(epoch, total, widths[0], classes);
+    }
+
+    /**
+     * Hands over one batch (training thread).
+     *
+     * @param outputs every layer's output, (batch, width) each, input first
+     */
+    public void batch(NDList outputs, int[] labels, float meanLoss, int batchIndex) {
+        long start = System.nanoTime();
+        float[] rows = NDArrays.concat(outputs, 1).toFloatArray(); // (batch, total)
+        EpochAccumulator acc = current;
+        submit(() -> {
+            acc.addBatch(rows, labels, meanLoss);
+            if (keepBatches && acc.epoch > 0) {
+                publishBatch(acc.epoch, batchIndex, rows, labels.length, meanLoss);
+            }
+        });
+        probeNanos += System.nanoTime() - start;
+    }
+
+    /** Hands over the gradient statistics of the batch just back-propagated (training thread). */
+    public void gradients(SimpleNN model, NDManager batchManager) {
+        long start = System.nanoTime();
+        NDList parts = new NDList(2 * model.layerCount());
+        for (int l = 0; l < model.layerCount(); l++) {
+            // gradient handles are owned by the batch, or native memory leaks
+            NDArray gw = model.weight(l).getGradient(); // (out, in)
+            gw.attach(batchManager);
+            NDArray gb = model.bias(l).getGradient(); // (out)
+            gb.attach(batchManager);
+            parts.add(gw.square().sum(new int[] {1})); // (out)
+            parts.add(gb);
+        }
+        float[] stats = NDArrays.concat(parts, 0).toFloatArray();
+        EpochAccumulator acc = current;
+        submit(() -> acc.addGradients(stats, widths));
+        probeNanos += System.nanoTime() - start;
+    }
+
+    /** Seals the current scanned epoch: snapshots of all neurons, then EpochSealed (training thread). */
+    public void sealEpoch(List<LayerParams> params, Evaluation validation, double epochMillis) {
+        EpochAccumulator acc = current;
+        current = null;
+        List<LayerParams> previous = previousParams;
+        previousParams = params;
+        double probeMillis = probeNanos / 1e6;
+        probeNanos = 0;
+        submit(() -> publishEpoch(acc, params, previous, validation, epochMillis, probeMillis));
+    }
+
+    /** Waits until every task handed over has run, then flushes the sink; rethrows a reducer failure. */
+    public void drain() {
+        try {
+            pending.acquire(MAX_PENDING);
+            pending.release(MAX_PENDING);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while draining the probe", e);
+        }
+        rethrow();
+        sink.flush();
+    }
+
+    private void submit(Runnable task) {
+        rethrow();
+        try {
+            pending.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a batch to the probe", e);
+        }
+        reducer.execute(() -> {
+            try {
+                if (failure.get() == null) {
+                    task.run();
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                pending.release();
+            }
+        });
+    }
+
+    private void rethrow() {
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new IllegalStateException("the probe failed: " + t, t);
+        }
+    }
+
+    private void publishBatch(int epoch, int batchIndex, float[] rows, int batchSize, float loss) {
+        int offset = 0;
+        for (int l = 0; l < widths.length; l++) {
+            int w = widths[l];
+            List<Float> means = new ArrayList<>(w);
+            long zeros = 0;
+            for (int j = 0; j < w; j++) {
+                double s = 0;
+                for (int i = 0; i < batchSize; i++) {
+                    float a = rows[i * total + offset + j];
+                    s += a;
+                    if (a == 0f) {
+                        zeros++;
+                    }
+                }
+                means.add((float) (s / batchSize));
+            }
+            sink.batch(BatchSnapshot.newBuilder().setRunId(runId).setEpoch(epoch).setBatch(batchIndex)
+                    .setLayer(layerNames.get(l)).setLayerIndex(l).setBatchSize(batchSize).setLoss(loss)
+                    .setNeuronMeans(means).setZeroFraction((float) zeros / ((long) batchSize * w)).build());
+            offset += w;
+        }
+    }
+
+    private void publishEpoch(EpochAccumulator acc, List<LayerParams> params, List<LayerParams> previous,
+            Evaluation validation, double epochMillis, double probeMillis) {
+        List<Integer> counts = new ArrayList<>();
+        int offset = 0;
+        for (int l = 0; l < widths.length; l++) {
+            for (int j = 0; j < widths[l]; j++) {
+                sink.neuron(NeuronSnapshots.of(runId, layerNames.get(l), l, j, offset + j, acc,
+                        l == 0 ? null : params.get(l - 1), previous == null || l == 0 ? null : previous.get(l - 1)));
+            }
+            counts.add(widths[l]);
+            offset += widths[l];
+        }
+        double trainAccuracy = acc.samples == 0 ? 0 : (double) acc.correct / acc.samples;
+        List<Double> trainClassAccuracy = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            trainClassAccuracy.add(acc.classSamples[c] == 0 ? Double.NaN : (double) acc.classCorrect[c] / acc.classSamples[c]);
+        }
+        List<Double> valClassAccuracy = Arrays.stream(validation.classAccuracy()).boxed().toList();
+        Double trainLoss = acc.lossSamples == 0 ? null : acc.lossSum / acc.lossSamples;
+        sink.epochSealed(EpochSealed.newBuilder().setRunId(runId).setEpoch(acc.epoch).setSnapshotsPerLayer(counts)
+                .setBatchesSent(keepBatches && acc.epoch > 0 ? batchesSent(acc) : 0).setTrainLoss(trainLoss)
+                .setTrainAccuracy(trainAccuracy).setTrainClassAccuracy(trainClassAccuracy)
+                .setValidationLoss(validation.loss()).setValidationAccuracy(validation.accuracy())
+                .setValidationClassAccuracy(valClassAccuracy).setEpochTimeMs(epochMillis).setProbeTimeMs(probeMillis)
+                .build());
+        LOG.infof("run %s E_%d: loss %.4f, accuracy %.3f, validation accuracy %.3f, %d snapshots sent",
+                runId, acc.epoch, trainLoss == null ? Double.NaN : trainLoss, trainAccuracy, validation.accuracy(), total);
+    }
+
+    private int batchesSent(EpochAccumulator acc) {
+        return acc.batches * widths.length;
+    }
+
+    @Override
+    public void close() {
+        reducer.shutdown();
+        try {
+            if (!reducer.awaitTermination(60, TimeUnit.SECONDS)) {
+                reducer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reducer.shutdownNow();
+        }
+    }
+}
