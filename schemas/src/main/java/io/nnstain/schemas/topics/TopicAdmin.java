@@ -69,6 +69,23 @@ public final class TopicAdmin {
         }
     }
 
+    /** Null when the cluster answers within the timeout, otherwise what went wrong. */
+    public static String ping(String bootstrapServers, Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return "Kafka at " + bootstrapServers + " does not answer: " + e;
+        }
+    }
+
     private static void awaitPartitionsReady(Admin admin, List<String> names, Duration timeout)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
