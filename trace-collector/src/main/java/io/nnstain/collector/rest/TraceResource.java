@@ -1,0 +1,237 @@
+package io.nnstain.collector.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnstain.collector.messaging.TraceConsumer;
+import io.nnstain.collector.store.TraceReader;
+import io.nnstain.collector.store.TraceStore;
+import io.nnstain.schemas.signature.NetworkSignature;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The stored trace over HTTP: runs, a run's manifest, one neuron by network signature, an epoch or a layer
+ * slice, and exports for pandas.
+ */
+@Path("/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class TraceResource {
+
+    private static final Pattern EPOCH = Pattern.compile("E_(0|[1-9][0-9]{0,8})");
+    private static final Pattern EPOCH_LAYER = Pattern.compile("E_(0|[1-9][0-9]{0,8})/L_([A-Za-z0-9_]+)");
+
+    private final TraceStore store;
+    private final TraceReader reader;
+    private final ObjectMapper json;
+
+    public TraceResource(TraceConsumer consumer, ObjectMapper json) {
+        this.store = consumer.store();
+        this.reader = new TraceReader(store);
+        this.json = json;
+    }
+
+    @GET
+    public List<ObjectNode> runs() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (String run : store.runs()) {
+            out.add(summary(run));
+        }
+        return out;
+    }
+
+    private ObjectNode summary(String run) {
+        ObjectNode node = json.createObjectNode();
+        node.put("run_id", run);
+        JsonNode started = store.readJson(run, "run.json").orElse(null);
+        if (started != null) {
+            node.put("dataset", started.path("config").path("dataset").asText());
+            node.set("scanned_epochs", started.path("scanned_epochs"));
+            node.put("started_at_ms", started.path("started_at_ms").asLong());
+        }
+        node.set("assembled_epochs", json.valueToTree(store.assembledEpochs(run)));
+        node.put("status", store.readJson(run, "finished.json").map(f -> f.path("status").asText()).orElse("RUNNING"));
+        return node;
+    }
+
+    /** Config, topology, scanned and assembled epochs with their figures and row counts. */
+    @GET
+    @Path("/{run}")
+    public Response manifest(@PathParam("run") String run) {
+        Response missing = checkRun(run);
+        if (missing != null) {
+            return missing;
+        }
+        ObjectNode node = summary(run);
+        store.readJson(run, "run.json").ifPresent(s -> {
+            node.set("config", s.path("config"));
+            node.set("topology", s.path("topology"));
+            node.put("train_samples", s.path("train_samples").asInt());
+            node.put("validation_samples", s.path("validation_samples").asInt());
+            node.put("probe_set_size", s.path("probe_set").path("labels").size());
+        });
+        ArrayNode epochs = node.putArray("epochs");
+        for (int e : store.assembledEpochs(run)) {
+            JsonNode sealed = store.readJson(run, "epoch=" + e + "/sealed.json").orElse(json.createObjectNode());
+            ObjectNode entry = epochs.addObject();
+            entry.put("epoch", e);
+            int rows = 0;
+            for (JsonNode c : sealed.path("snapshots_per_layer")) {
+                rows += c.asInt();
+            }
+            entry.put("rows", rows);
+            entry.set("snapshots_per_layer", sealed.path("snapshots_per_layer"));
+            for (String f : List.of("train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                    "train_class_accuracy", "validation_class_accuracy", "batches_sent")) {
+                entry.set(f, sealed.path(f));
+            }
+        }
+        store.readJson(run, "finished.json").ifPresent(f -> node.set("finished", f));
+        return Response.ok(node).build();
+    }
+
+    /**
+     * {@code E_30/L_hidden_1/n_20} (one neuron), {@code E_30/L_hidden_1} (a layer) or {@code E_30} (an epoch).
+     */
+    @GET
+    @Path("/{run}/trace/{address: .+}")
+    public Response trace(@PathParam("run") String run, @PathParam("address") String address) {
+        Response missing = checkRun(run);
+        if (missing != null) {
+            return missing;
+        }
+        Matcher epochOnly = EPOCH.matcher(address);
+        Matcher epochLayer = EPOCH_LAYER.matcher(address);
+        if (epochOnly.matches()) {
+            int epoch = Integer.parseInt(epochOnly.group(1));
+            Response notThere = checkEpoch(run, epoch);
+            return notThere != null ? notThere : Response.ok(reader.slice(run, epoch, null)).build();
+        }
+        if (epochLayer.matches()) {
+            int epoch = Integer.parseInt(epochLayer.group(1));
+            String layer = epochLayer.group(2);
+            Response notThere = checkEpoch(run, epoch);
+            if (notThere == null) {
+                notThere = checkLayer(run, layer);
+            }
+            return notThere != null ? notThere : Response.ok(reader.slice(run, epoch, layer)).build();
+        }
+        NetworkSignature signature;
+        try {
+            signature = NetworkSignature.parse(address);
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage() + "; or E_<epoch>/L_<layer> for a layer, E_<epoch> for an epoch");
+        }
+        Response notThere = checkEpoch(run, signature.epoch());
+        if (notThere == null) {
+            notThere = checkLayer(run, signature.layer());
+        }
+        if (notThere != null) {
+            return notThere;
+        }
+        return reader.neuron(run, signature.epoch(), signature.layer(), signature.neuron())
+                .map(row -> Response.ok(row).build())
+                .orElseGet(() -> error(404, "no neuron " + signature.neuron() + " in layer " + signature.layer()
+                        + " of run " + run + " (width " + width(run, signature.layer()) + ", neurons 0 to "
+                        + (width(run, signature.layer()) - 1) + ")"));
+    }
+
+    /** The whole stored trace of a run, one row per epoch and neuron: {@code format=csv} or {@code json} (lines). */
+    @GET
+    @Path("/{run}/export")
+    @Produces({"text/csv", "application/x-ndjson", MediaType.APPLICATION_JSON})
+    public Response export(@PathParam("run") String run, @QueryParam("format") String format) {
+        Response missing = checkRun(run);
+        if (missing != null) {
+            return missing;
+        }
+        TraceReader.Format f;
+        try {
+            f = TraceReader.Format.parse(format == null ? "json" : format);
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage());
+        }
+        if (store.assembledEpochs(run).isEmpty()) {
+            return error(404, "run " + run + " has no assembled epoch yet");
+        }
+        try {
+            java.nio.file.Path tmp = Files.createTempFile("nnstain-export-", f == TraceReader.Format.CSV ? ".csv" : ".jsonl");
+            reader.export(run, f, tmp);
+            byte[] body = Files.readAllBytes(tmp);
+            Files.deleteIfExists(tmp);
+            return Response.ok(body, f == TraceReader.Format.CSV ? "text/csv" : "application/x-ndjson")
+                    .header("Content-Disposition", "attachment; filename=\"" + run + "." + (f == TraceReader.Format.CSV ? "csv" : "jsonl") + "\"")
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Response checkRun(String run) {
+        if (run == null || !TraceStore.RUN_ID.matcher(run).matches()) {
+            return error(400, "'" + run + "' is not a run id; run ids are letters, digits, '.', '_' or '-'");
+        }
+        if (!store.hasRun(run)) {
+            return error(404, "no run '" + run + "' in the trace store; GET /runs lists the runs");
+        }
+        return null;
+    }
+
+    private Response checkEpoch(String run, int epoch) {
+        if (store.hasEpoch(run, epoch)) {
+            return null;
+        }
+        List<Integer> scanned = new ArrayList<>();
+        store.readJson(run, "run.json").ifPresent(s -> s.path("scanned_epochs").forEach(e -> scanned.add(e.asInt())));
+        if (!scanned.isEmpty() && !scanned.contains(epoch)) {
+            return error(404, "E_" + epoch + " is not scanned in run " + run + "; scanned epochs: " + scanned);
+        }
+        return error(404, "E_" + epoch + " of run " + run + " is not assembled yet; assembled epochs: "
+                + store.assembledEpochs(run));
+    }
+
+    private Response checkLayer(String run, String layer) {
+        List<String> layers = layers(run);
+        if (layers.isEmpty() || layers.contains(layer)) {
+            return null;
+        }
+        return error(404, "no such layer '" + layer + "' in run " + run + "; layers: " + String.join(", ", layers));
+    }
+
+    private List<String> layers(String run) {
+        List<String> names = new ArrayList<>();
+        store.readJson(run, "run.json").ifPresent(s -> s.path("topology").path("layers")
+                .forEach(l -> names.add(l.path("name").asText())));
+        return names;
+    }
+
+    private int width(String run, String layer) {
+        return store.readJson(run, "run.json").map(s -> {
+            for (JsonNode l : s.path("topology").path("layers")) {
+                if (l.path("name").asText().equals(layer)) {
+                    return l.path("width").asInt();
+                }
+            }
+            return 0;
+        }).orElse(0);
+    }
+
+    private Response error(int status, String message) {
+        ObjectNode node = json.createObjectNode();
+        node.put("error", message);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(node).build();
+    }
+}

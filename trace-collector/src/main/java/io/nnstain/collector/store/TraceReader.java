@@ -1,0 +1,110 @@
+package io.nnstain.collector.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the stored trace with DuckDB: one neuron, a layer or an epoch as JSON, a whole run as CSV or JSON lines. */
+public final class TraceReader {
+
+    /** Columns of an exported or looked-up row, epoch first. */
+    public static final String COLUMNS = "epoch, layer, layer_index, neuron, samples, act_mean, act_std, act_min,"
+            + " act_max, zero_fraction, class_means, bias, weights, grad_weight_norm, grad_bias, weight_change";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final TraceStore store;
+
+    public TraceReader(TraceStore store) {
+        this.store = store;
+    }
+
+    /** The neuron as a JSON object, or empty when the epoch's file has no such row. */
+    public Optional<String> neuron(String run, int epoch, String layer, int neuron) {
+        List<String> rows = query(run, epoch, "layer = ? AND neuron = ?", layer, neuron);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Every neuron of an epoch, or of one layer of it when {@code layer} is given, as a JSON array. */
+    public String slice(String run, int epoch, String layer) {
+        List<String> rows = layer == null ? query(run, epoch, "TRUE") : query(run, epoch, "layer = ?", layer);
+        return "[" + String.join(",", rows) + "]";
+    }
+
+    private List<String> query(String run, int epoch, String where, Object... params) {
+        Path file = store.neuronsFile(run, epoch);
+        String sql = "SELECT " + epoch + " AS epoch, * EXCLUDE (run_id) FROM read_parquet(" + Duck.literal(file.toString())
+                + ", hive_partitioning = false) WHERE " + where + " ORDER BY layer_index, neuron";
+        try (Connection c = Duck.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JSON.writeValueAsString(RowJson.of(rs)));
+                }
+            }
+            return rows;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public enum Format {
+        CSV, JSON;
+
+        public static Format parse(String text) {
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(text)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("format '" + text + "' is not accepted; accepted: csv, json");
+        }
+    }
+
+    /** Writes every stored epoch of a run, one row per neuron and epoch, ordered by epoch, layer, neuron. */
+    public Path export(String run, Format format, Path out) {
+        List<Integer> epochs = store.assembledEpochs(run);
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("run " + run + " has no assembled epoch yet");
+        }
+        String glob = store.runDir(run).resolve("epoch=*").resolve(TraceStore.NEURONS_FILE).toString();
+        Path staging = out.resolveSibling("." + out.getFileName() + ".staging");
+        String select = "SELECT " + COLUMNS + " FROM read_parquet(" + Duck.literal(glob)
+                + ", hive_partitioning = true, hive_types = {epoch: INTEGER}) ORDER BY epoch, layer_index, neuron";
+        try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
+            if (format == Format.CSV) {
+                s.execute("COPY (" + select + ") TO " + Duck.literal(staging.toString()) + " (FORMAT csv, HEADER true)");
+            } else {
+                // written here rather than by DuckDB, which prints a FLOAT as its widened double (0.30000001192092896)
+                try (ResultSet rs = s.executeQuery(select);
+                        java.io.Writer w = Files.newBufferedWriter(staging)) {
+                    while (rs.next()) {
+                        w.write(JSON.writeValueAsString(RowJson.of(rs)));
+                        w.write('\n');
+                    }
+                }
+            }
+            Files.move(staging, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not export run " + run + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

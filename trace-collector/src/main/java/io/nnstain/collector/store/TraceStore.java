@@ -1,0 +1,235 @@
+package io.nnstain.collector.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnstain.schemas.avro.BatchSnapshot;
+import io.nnstain.schemas.avro.EpochSealed;
+import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.schemas.avro.RunFinished;
+import io.nnstain.schemas.avro.RunStarted;
+import io.nnstain.schemas.serde.AvroJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The network trace on disk, written only by the collector:
+ *
+ * <pre>
+ * &lt;data&gt;/runs/&lt;run&gt;/run.json                      RunStarted (config, topology, probe set)
+ * &lt;data&gt;/runs/&lt;run&gt;/finished.json                 RunFinished
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/sealed.json          EpochSealed (training figures, counts)
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/batches.parquet      BatchSnapshots, when kept
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons.parquet      one row per neuron; written last, marks the epoch complete
+ * </pre>
+ *
+ * Every file is written to a staging file and renamed into place atomically, so a reader never sees a
+ * partial file and a rewrite of the same epoch replaces it whole (idempotent).
+ */
+public final class TraceStore {
+
+    private static final Logger LOG = Logger.getLogger(TraceStore.class);
+    public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final String NEURONS_FILE = "neurons.parquet";
+    public static final String BATCHES_FILE = "batches.parquet";
+
+    private final Path root;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public TraceStore(Path dataDir) {
+        this.root = dataDir.toAbsolutePath();
+    }
+
+    public Path dataDir() {
+        return root;
+    }
+
+    public Path runDir(String runId) {
+        if (runId == null || !RUN_ID.matcher(runId).matches()) {
+            throw new IllegalArgumentException("'" + runId + "' is not a run id; run ids are 1 to 128 letters, digits,"
+                    + " '.', '_' or '-', starting with a letter or digit");
+        }
+        return root.resolve("runs").resolve(runId);
+    }
+
+    public Path epochDir(String runId, int epoch) {
+        return runDir(runId).resolve("epoch=" + epoch);
+    }
+
+    public Path neuronsFile(String runId, int epoch) {
+        return epochDir(runId, epoch).resolve(NEURONS_FILE);
+    }
+
+    public boolean hasEpoch(String runId, int epoch) {
+        return Files.exists(neuronsFile(runId, epoch));
+    }
+
+    public void writeRunStarted(RunStarted event) {
+        writeJsonAtomically(runDir(event.getRunId()).resolve("run.json"), AvroJson.toJson(event));
+    }
+
+    public void writeRunFinished(RunFinished event) {
+        writeJsonAtomically(runDir(event.getRunId()).resolve("finished.json"), AvroJson.toJson(event));
+    }
+
+    /**
+     * Writes one complete epoch. Neurons are written last: their file's presence is what marks the epoch
+     * complete, so a crash in between leaves an epoch that is simply assembled again.
+     *
+     * @return the neurons file
+     */
+    public Path writeEpoch(EpochSealed sealed, List<NeuronSnapshot> neurons, List<BatchSnapshot> batches) {
+        String run = sealed.getRunId();
+        int epoch = sealed.getEpoch();
+        Path dir = epochDir(run, epoch);
+        try {
+            Files.createDirectories(dir);
+            if (!batches.isEmpty()) {
+                List<BatchSnapshot> ordered = new ArrayList<>(batches);
+                ordered.sort(Comparator.comparingInt(BatchSnapshot::getBatch).thenComparingInt(BatchSnapshot::getLayerIndex));
+                writeParquet(dir.resolve(BATCHES_FILE), ordered.stream().map(AvroJson::toJson).toList(), BATCH_COLUMNS,
+                        BATCH_SELECT);
+            }
+            writeJsonAtomically(dir.resolve("sealed.json"), AvroJson.toJson(sealed));
+            List<NeuronSnapshot> ordered = new ArrayList<>(neurons);
+            ordered.sort(Comparator.comparingInt(NeuronSnapshot::getLayerIndex).thenComparingInt(NeuronSnapshot::getNeuron));
+            Path file = dir.resolve(NEURONS_FILE);
+            writeParquet(file, ordered.stream().map(AvroJson::toJson).toList(), NEURON_COLUMNS, NEURON_SELECT);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write epoch " + epoch + " of run " + run + " to " + dir, e);
+        }
+    }
+
+    // Staged as JSON lines with numbers as doubles (a float widens to double exactly), then cast back to FLOAT.
+    private static final String NEURON_COLUMNS = "{run_id: 'VARCHAR', layer: 'VARCHAR', layer_index: 'INTEGER',"
+            + " neuron: 'INTEGER', samples: 'BIGINT', act_mean: 'DOUBLE', act_std: 'DOUBLE', act_min: 'DOUBLE',"
+            + " act_max: 'DOUBLE', zero_fraction: 'DOUBLE', class_means: 'DOUBLE[]', bias: 'DOUBLE',"
+            + " weights: 'DOUBLE[]', grad_weight_norm: 'DOUBLE', grad_bias: 'DOUBLE', weight_change: 'DOUBLE'}";
+    private static final String NEURON_SELECT = "run_id, layer, layer_index, neuron, samples, act_mean::FLOAT AS act_mean,"
+            + " act_std::FLOAT AS act_std, act_min::FLOAT AS act_min, act_max::FLOAT AS act_max,"
+            + " zero_fraction::FLOAT AS zero_fraction, class_means::FLOAT[] AS class_means, bias::FLOAT AS bias,"
+            + " weights::FLOAT[] AS weights, grad_weight_norm::FLOAT AS grad_weight_norm, grad_bias::FLOAT AS grad_bias,"
+            + " weight_change::FLOAT AS weight_change";
+    private static final String BATCH_COLUMNS = "{run_id: 'VARCHAR', epoch: 'INTEGER', batch: 'INTEGER',"
+            + " layer: 'VARCHAR', layer_index: 'INTEGER', batch_size: 'INTEGER', loss: 'DOUBLE',"
+            + " neuron_means: 'DOUBLE[]', zero_fraction: 'DOUBLE'}";
+    private static final String BATCH_SELECT = "run_id, batch, layer, layer_index, batch_size, loss,"
+            + " neuron_means::FLOAT[] AS neuron_means, zero_fraction::FLOAT AS zero_fraction";
+
+    private void writeParquet(Path target, List<ObjectNode> rows, String columns, String select) throws IOException {
+        Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+        Path lines = target.resolveSibling("." + target.getFileName() + ".rows-" + UUID.randomUUID() + ".jsonl");
+        try {
+            try (BufferedWriter w = Files.newBufferedWriter(lines)) {
+                for (ObjectNode row : rows) {
+                    w.write(json.writeValueAsString(row));
+                    w.newLine();
+                }
+            }
+            try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
+                s.execute("COPY (SELECT " + select + " FROM read_json(" + Duck.literal(lines.toString())
+                        + ", format = 'newline_delimited', columns = " + columns + ")) TO "
+                        + Duck.literal(staging.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+            } catch (SQLException e) {
+                throw new IOException("DuckDB could not write " + target + ": " + e.getMessage(), e);
+            }
+            moveAtomically(staging, target);
+        } finally {
+            Files.deleteIfExists(lines);
+            Files.deleteIfExists(staging);
+        }
+    }
+
+    private void writeJsonAtomically(Path target, JsonNode value) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+            try {
+                json.writerWithDefaultPrettyPrinter().writeValue(staging.toFile(), value);
+                moveAtomically(staging, target);
+            } finally {
+                Files.deleteIfExists(staging);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + target, e);
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            LOG.warnf("atomic rename not supported for %s; replacing non-atomically", to);
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Run ids with a run.json or an epoch, newest first. */
+    public List<String> runs() {
+        Path runs = root.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            return s.filter(Files::isDirectory).sorted(Comparator.comparing(TraceStore::modified).reversed())
+                    .map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public boolean hasRun(String runId) {
+        return Files.isDirectory(runDir(runId));
+    }
+
+    /** Epochs whose neurons are stored, ascending. */
+    public List<Integer> assembledEpochs(String runId) {
+        Path dir = runDir(runId);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("epoch=[0-9]+"))
+                    .map(n -> Integer.parseInt(n.substring(6))).filter(e -> hasEpoch(runId, e)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<JsonNode> readJson(String runId, String relative) {
+        Path file = runDir(runId).resolve(relative);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+}
