@@ -45,6 +45,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     public static LocalKafkaBroker start(Path dataDir, int port, Duration timeout) {
+        return start(dataDir, port, timeout, false);
+    }
+
+    /**
+     * @param detached run the broker in a session of its own (setsid), so that it outlives this JVM and a
+     *     Ctrl-C in its terminal; stop it by PID
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, Duration timeout, boolean detached) {
         try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("log");
@@ -53,7 +61,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(config, brokerLog, timeout);
             }
-            Process process = javaProcess("kafka.Kafka", List.of(config.toString()), brokerLog).start();
+            ProcessBuilder builder = javaProcess("kafka.Kafka", List.of(config.toString()), brokerLog);
+            if (detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                builder.command().add(0, "/usr/bin/setsid");
+            }
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process process = builder.start();
             LocalKafkaBroker broker = new LocalKafkaBroker(process, port, dataDir);
             try {
                 broker.awaitReady(timeout);

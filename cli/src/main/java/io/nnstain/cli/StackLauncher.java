@@ -1,0 +1,209 @@
+package io.nnstain.cli;
+
+import io.nnstain.localkafka.LocalKafkaBroker;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the stack without Docker: a real single-node Kafka broker and each service as its own JVM, all on
+ * 127.0.0.1, from the packaged Quarkus apps of this checkout. Stops it by the PIDs it recorded.
+ */
+public final class StackLauncher {
+
+    /** Where things are: the checkout, and the folder for state, logs, broker and trace data. */
+    public record Layout(Path root, Path home, Path dataDir) {
+
+        public Path app(String service) {
+            return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        }
+
+        public Path logs() {
+            return home.resolve("logs");
+        }
+    }
+
+    /** Ports to bind; 0 means any free port. */
+    public record Ports(int kafka, int trainer, int collector) {
+    }
+
+    private final Layout layout;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public StackLauncher(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    public Optional<StackState> running() {
+        return StackState.read(layout.home()).filter(StackState::alive);
+    }
+
+    /**
+     * Starts broker, collector and trainer and waits until each is ready. With {@code detached} the processes
+     * run in a session of their own, so they outlive this command and a Ctrl-C in its terminal.
+     */
+    public StackState start(Ports ports, boolean detached, Duration timeout) {
+        for (String service : List.of("trainer-service", "trace-collector")) {
+            if (!Files.exists(layout.app(service))) {
+                throw new IllegalStateException(layout.app(service) + " is missing: build with ./mvnw -DskipTests install"
+                        + " (bin/nnstain does this on first use)");
+            }
+        }
+        try {
+            Files.createDirectories(layout.logs());
+            Files.createDirectories(layout.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Long> pids = new ArrayList<>();
+        try {
+            out.println("starting Kafka (KRaft, single node) ...");
+            int kafkaPort = ports.kafka() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.kafka(), "Kafka");
+            LocalKafkaBroker broker = LocalKafkaBroker.start(layout.home().resolve("kafka"), kafkaPort, timeout, detached);
+            pids.add(broker.pid());
+            String bootstrap = broker.bootstrapServers();
+            int collectorPort = ports.collector() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.collector(), "collector");
+            int trainerPort = ports.trainer() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.trainer(), "trainer");
+            out.println("starting trace-collector and trainer-service ...");
+            Process collector = startService("trace-collector", collectorPort, bootstrap, detached);
+            pids.add(collector.pid());
+            Process trainer = startService("trainer-service", trainerPort, bootstrap, detached);
+            pids.add(trainer.pid());
+            StackState state = new StackState(bootstrap, "http://127.0.0.1:" + trainerPort,
+                    "http://127.0.0.1:" + collectorPort, layout.dataDir().toString(), pids, !detached);
+            state.write(layout.home());
+            awaitReady("trace-collector", state.collectorUrl(), collector, timeout);
+            awaitReady("trainer-service", state.trainerUrl(), trainer, timeout);
+            return state;
+        } catch (RuntimeException e) {
+            stop(pids);
+            try {
+                Files.deleteIfExists(StackState.file(layout.home()));
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw e;
+        }
+    }
+
+    private static int requireFree(int port, String what) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " for " + what + " is in use on 127.0.0.1; stop what uses it"
+                    + " or choose another port (see nnstain up --help)");
+        }
+    }
+
+    private Process startService(String service, int port, String bootstrap, boolean detached) {
+        List<String> command = new ArrayList<>();
+        if (detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx2g");
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dnnstain.kafka-bootstrap-servers=" + bootstrap);
+        if (service.equals("trace-collector")) {
+            command.add("-Dnnstain.data-dir=" + layout.dataDir());
+        }
+        command.add("-jar");
+        command.add(layout.app(service).toString());
+        Path log = layout.logs().resolve(service + ".log");
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + service, e);
+        }
+    }
+
+    private void awaitReady(String service, String url, Process process, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service + " exited with code " + process.exitValue() + "; see "
+                        + layout.logs().resolve(service + ".log"));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service);
+            }
+            pause(250);
+        }
+        throw new IllegalStateException(service + " was not ready within " + timeout + "; see "
+                + layout.logs().resolve(service + ".log"));
+    }
+
+    /** Stops the recorded stack, if any; returns whether there was one. */
+    public boolean stop() {
+        Optional<StackState> state = StackState.read(layout.home());
+        if (state.isEmpty()) {
+            return false;
+        }
+        // services first, so that they do not log a vanished broker; the broker last
+        List<Long> pids = new ArrayList<>(state.get().pids());
+        java.util.Collections.reverse(pids);
+        stop(pids);
+        try {
+            Files.deleteIfExists(StackState.file(layout.home()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+
+    /** SIGTERM to each, SIGKILL to what still runs after 20 s. */
+    public static void stop(List<Long> pids) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(StackLauncher::isJava).ifPresent(h -> {
+                h.destroy();
+                handles.add(h);
+            });
+        }
+        for (ProcessHandle h : handles) {
+            try {
+                h.onExit().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    /** A recorded PID may have been reused by an unrelated process after a reboot: only stop a java process. */
+    private static boolean isJava(ProcessHandle h) {
+        return h.info().command().map(c -> c.contains("java") || c.contains("setsid")).orElse(true);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.nnstain.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nnstain.cli.Nnstain;
+import io.nnstain.schemas.config.RunSpec;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The default run traced end to end: SimpleNN (16-16, ReLU) on moons, binary, as in the original "
+                + "project. Prints the run id and where its trace is, and leaves the stack running.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Nnstain parent;
+
+    @Override
+    public Integer call() {
+        RunWatcher.Outcome outcome = new RunWatcher(parent).trainAndWait(RunSpec.defaults().validated());
+        JsonNode m = outcome.manifest();
+        JsonNode last = m.path("epochs").get(m.path("epochs").size() - 1);
+        int rows = 0;
+        for (JsonNode e : m.path("epochs")) {
+            rows += e.path("rows").asInt();
+        }
+        System.out.println("run id:      " + outcome.runId());
+        System.out.println("trace:       " + outcome.stack().dataDir() + "/runs/" + outcome.runId()
+                + "  (" + m.path("epochs").size() + " scanned epochs E_0..E_" + last.path("epoch").asInt() + ", "
+                + rows + " neuron snapshots)");
+        System.out.printf("final epoch: validation accuracy %.3f%n", last.path("validation_accuracy").asDouble());
+        System.out.println("look up:     bin/nnstain trace " + outcome.runId() + " E_" + last.path("epoch").asInt()
+                + "/L_hidden_1/n_0");
+        System.out.println("collector:   " + outcome.stack().collectorUrl() + "/runs/" + outcome.runId());
+        System.out.println("The stack keeps running; 'bin/nnstain down' stops it.");
+        System.out.println(outcome.runId());
+        return 0;
+    }
+}

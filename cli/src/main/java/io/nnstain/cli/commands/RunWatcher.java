@@ -1,0 +1,141 @@
+package io.nnstain.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nnstain.cli.Nnstain;
+import io.nnstain.cli.ServiceClient;
+import io.nnstain.cli.StackLauncher;
+import io.nnstain.cli.StackState;
+import io.nnstain.schemas.config.RunSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Submits a run to the stack (starting it in the background if needed) and follows it until its trace is stored. */
+final class RunWatcher {
+
+    private final Nnstain parent;
+    private final PrintStream err = System.err;
+
+    RunWatcher(Nnstain parent) {
+        this.parent = parent;
+    }
+
+    record Outcome(String runId, StackState stack, JsonNode manifest) {
+    }
+
+    Outcome trainAndWait(RunSpec spec) {
+        StackLauncher launcher = new StackLauncher(parent.layout(), err);
+        StackState stack = launcher.running().orElseGet(() -> {
+            err.println("no stack running: starting one in the background ('nnstain down' stops it)");
+            return launcher.start(new StackLauncher.Ports(0, 0, 0), true, Duration.ofSeconds(120));
+        });
+        ServiceClient client = new ServiceClient(stack);
+        JsonNode submitted;
+        try {
+            submitted = client.submitRun(TrainOptions.toJson(spec));
+        } catch (ServiceClient.ServiceException e) {
+            if (e.status() == 400) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            throw e;
+        }
+        String runId = submitted.path("run_id").asText();
+        err.println("run " + runId + " submitted: " + spec.dataset() + ", hidden " + spec.hidden() + ", "
+                + spec.epochs() + " epochs, scanning " + spec.scannedEpochs().size() + " epochs");
+        Progress progress = new Progress(err, spec.epochs());
+        String state;
+        while (true) {
+            JsonNode run = client.run(runId);
+            state = run.path("state").asText();
+            progress.show(run.path("epochs_done").asInt(), state, run.path("train_loss"), run.path("validation_accuracy"));
+            if (state.equals("COMPLETED") || state.equals("FAILED")) {
+                break;
+            }
+            pause();
+        }
+        progress.done();
+        if (state.equals("FAILED")) {
+            throw new IllegalStateException("run " + runId + " failed: " + client.run(runId).path("error").asText()
+                    + " (see " + parent.layout().logs().resolve("trainer-service.log") + ")");
+        }
+        err.print("assembling the trace ...");
+        Set<Integer> scanned = new HashSet<>(spec.scannedEpochs());
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (true) {
+            JsonNode manifest = manifestOrNull(client, runId);
+            if (manifest != null) {
+                Set<Integer> assembled = new HashSet<>();
+                manifest.path("assembled_epochs").forEach(e -> assembled.add(e.asInt()));
+                if (assembled.containsAll(scanned) && manifest.has("finished")) {
+                    err.println(" done");
+                    return new Outcome(runId, stack, manifest);
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the collector has not stored all epochs of " + runId
+                        + " after 5 minutes; see " + parent.layout().logs().resolve("trace-collector.log"));
+            }
+            pause();
+        }
+    }
+
+    private static JsonNode manifestOrNull(ServiceClient client, String runId) {
+        try {
+            return client.manifest(runId);
+        } catch (ServiceClient.ServiceException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** A one-line progress bar on a terminal; a line per epoch otherwise. */
+    static final class Progress {
+        private final PrintStream out;
+        private final int epochs;
+        private final boolean terminal = System.console() != null;
+        private int shown = -1;
+
+        Progress(PrintStream out, int epochs) {
+            this.out = out;
+            this.epochs = epochs;
+        }
+
+        void show(int done, String state, JsonNode loss, JsonNode accuracy) {
+            if (done == shown && terminal) {
+                return;
+            }
+            if (done == shown) {
+                return;
+            }
+            shown = done;
+            int width = 30;
+            int filled = epochs == 0 ? 0 : done * width / epochs;
+            String figures = loss.isNumber() ? String.format("  loss %.4f  val acc %.3f", loss.asDouble(), accuracy.asDouble()) : "";
+            String line = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + epochs + " epochs  "
+                    + state.toLowerCase() + figures;
+            if (terminal) {
+                out.print("\r" + line);
+            } else {
+                out.println(line);
+            }
+        }
+
+        void done() {
+            if (terminal) {
+                out.println();
+            }
+        }
+    }
+}
