@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -79,9 +80,11 @@ public final class StackLauncher {
             int collectorPort = ports.collector() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.collector(), "collector");
             int trainerPort = ports.trainer() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.trainer(), "trainer");
             out.println("starting trace-collector and trainer-service ...");
-            Process collector = startService("trace-collector", collectorPort, bootstrap, detached);
+            Process collector = startService("trace-collector", collectorPort, Map.of(
+                    "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(collector.pid());
-            Process trainer = startService("trainer-service", trainerPort, bootstrap, detached);
+            Process trainer = startService("trainer-service", trainerPort,
+                    Map.of("nnstain.kafka-bootstrap-servers", bootstrap), detached);
             pids.add(trainer.pid());
             StackState state = new StackState(bootstrap, "http://127.0.0.1:" + trainerPort,
                     "http://127.0.0.1:" + collectorPort, layout.dataDir().toString(), pids, !detached);
@@ -109,7 +112,13 @@ public final class StackLauncher {
         }
     }
 
-    private Process startService(String service, int port, String bootstrap, boolean detached) {
+    /**
+     * Starts one packaged service as its own JVM on 127.0.0.1, its output appended to
+     * {@code logs/<service>.log}.
+     *
+     * @param properties system properties for it, such as {@code nnstain.kafka-bootstrap-servers}
+     */
+    public Process startService(String service, int port, Map<String, String> properties, boolean detached) {
         List<String> command = new ArrayList<>();
         if (detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid");
@@ -118,10 +127,7 @@ public final class StackLauncher {
         command.add("-Xmx2g");
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dnnstain.kafka-bootstrap-servers=" + bootstrap);
-        if (service.equals("trace-collector")) {
-            command.add("-Dnnstain.data-dir=" + layout.dataDir());
-        }
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(layout.app(service).toString());
         Path log = layout.logs().resolve(service + ".log");
@@ -134,7 +140,7 @@ public final class StackLauncher {
         }
     }
 
-    private void awaitReady(String service, String url, Process process, Duration timeout) {
+    public void awaitReady(String service, String url, Process process, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
         while (Instant.now().isBefore(deadline)) {

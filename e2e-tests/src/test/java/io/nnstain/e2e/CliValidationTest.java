@@ -1,0 +1,43 @@
+package io.nnstain.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nnstain.cli.Nnstain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Invalid options fail at once with exit 2 and a message naming the option; no stack starts, nothing is published. */
+class CliValidationTest {
+
+    @TempDir
+    Path home;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--hidden|0|hidden (--hidden)",
+            "--dataset|nope|dataset (--dataset)",
+            "--epoch-intervals|0|epoch_intervals (--epoch-intervals)",
+            "--epochs|-1|epochs (--epochs)",
+            "--epochs|many|--epochs"})
+    void shouldRefuseBadOptionsBeforeStartingAnything(String option, String value, String named) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true));
+            code = Nnstain.execute("--home", home.toString(), "train", option, value);
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(2, code);
+        assertTrue(err.toString().contains(named), err.toString());
+        assertFalse(Files.exists(home.resolve("stack.json")), "no stack may start for a bad option");
+    }
+}

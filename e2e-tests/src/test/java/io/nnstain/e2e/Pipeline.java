@@ -1,0 +1,161 @@
+package io.nnstain.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnstain.cli.ServiceClient;
+import io.nnstain.cli.StackLauncher;
+import io.nnstain.cli.StackState;
+import io.nnstain.localkafka.LocalKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The packaged trainer and collector as separate processes against the test broker, with a topic prefix,
+ * consumer group and data folder of their own.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final String bootstrap = KafkaForTests.bootstrapServers();
+    final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    final Path home;
+    final Path dataDir;
+    final StackLauncher launcher;
+    final int trainerPort = LocalKafkaBroker.freePort();
+    final int collectorPort = LocalKafkaBroker.freePort();
+    Process trainer;
+    Process collector;
+
+    Pipeline() {
+        try {
+            home = Files.createTempDirectory("nnstain-e2e-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dataDir = home.resolve("data");
+        Path root = Path.of(System.getProperty("nnstain.root", "..")).toAbsolutePath().normalize();
+        launcher = new StackLauncher(new StackLauncher.Layout(root, home, dataDir), System.out);
+        try {
+            Files.createDirectories(home.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Pipeline start() {
+        startCollector();
+        trainer = launcher.startService("trainer-service", trainerPort, Map.of(
+                "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.topic-prefix", prefix), false);
+        launcher.awaitReady("trainer-service", url(trainerPort), trainer, Duration.ofSeconds(90));
+        return this;
+    }
+
+    void startCollector() {
+        collector = launcher.startService("trace-collector", collectorPort, collectorProps("nnstain-collector-" + prefix,
+                dataDir), false);
+        launcher.awaitReady("trace-collector", url(collectorPort), collector, Duration.ofSeconds(90));
+    }
+
+    Map<String, String> collectorProps(String group, Path data) {
+        Map<String, String> props = new HashMap<>();
+        props.put("nnstain.kafka-bootstrap-servers", bootstrap);
+        props.put("nnstain.topic-prefix", prefix);
+        props.put("nnstain.consumer-group", group);
+        props.put("nnstain.data-dir", data.toString());
+        return props;
+    }
+
+    static String url(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    ServiceClient client() {
+        return new ServiceClient(new StackState(bootstrap, url(trainerPort), url(collectorPort), dataDir.toString(),
+                List.of(), true));
+    }
+
+    /** Submits a run and waits until the trainer finished it and the collector stored every scanned epoch. */
+    String trainAndAwaitTrace(JsonNode config) {
+        String run = submit(config);
+        awaitTrained(run);
+        awaitStored(run);
+        return run;
+    }
+
+    String submit(JsonNode config) {
+        return client().submitRun(config).path("run_id").asText();
+    }
+
+    void awaitTrained(String run) {
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String state = client().run(run).path("state").asText();
+            if (state.equals("FAILED")) {
+                throw new AssertionError("run " + run + " failed: " + client().run(run).path("error").asText());
+            }
+            return state.equals("COMPLETED");
+        });
+    }
+
+    void awaitStored(String run) {
+        Set<Integer> scanned = new HashSet<>();
+        client().run(run).path("scanned_epochs").forEach(e -> scanned.add(e.asInt()));
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> assembled(run).containsAll(scanned) && Files.exists(runDir(run).resolve("finished.json")));
+    }
+
+    Set<Integer> assembled(String run) {
+        Set<Integer> epochs = new HashSet<>();
+        Path dir = runDir(run);
+        if (!Files.isDirectory(dir)) {
+            return epochs;
+        }
+        try (var s = Files.list(dir)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch="))
+                    .filter(n -> Files.exists(dir.resolve(n).resolve("neurons.parquet")))
+                    .forEach(n -> epochs.add(Integer.parseInt(n.substring(6))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return epochs;
+    }
+
+    Path runDir(String run) {
+        return dataDir.resolve("runs").resolve(run);
+    }
+
+    /** kill -9: no shutdown hook, no last commit. */
+    void killCollector() throws InterruptedException {
+        collector.destroyForcibly();
+        collector.waitFor();
+    }
+
+    @Override
+    public void close() {
+        for (Process p : new Process[] {trainer, collector}) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : new Process[] {trainer, collector}) {
+            if (p != null) {
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
