@@ -36,8 +36,12 @@ public final class StackLauncher {
         }
     }
 
-    /** Ports to bind; 0 means any free port. */
-    public record Ports(int kafka, int trainer, int collector) {
+    /**
+     * Ports to bind; 0 means any free port. When not {@code strict}, a port in use is replaced by a free one.
+     */
+    public record Ports(int kafka, int trainer, int collector, boolean strict) {
+
+        public static final Ports DEFAULT = new Ports(19092, 8081, 8082, false);
     }
 
     private final Layout layout;
@@ -73,12 +77,12 @@ public final class StackLauncher {
         List<Long> pids = new ArrayList<>();
         try {
             out.println("starting Kafka (KRaft, single node) ...");
-            int kafkaPort = ports.kafka() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.kafka(), "Kafka");
+            int kafkaPort = port(ports.kafka(), ports.strict(), "Kafka");
             LocalKafkaBroker broker = LocalKafkaBroker.start(layout.home().resolve("kafka"), kafkaPort, timeout, detached);
             pids.add(broker.pid());
             String bootstrap = broker.bootstrapServers();
-            int collectorPort = ports.collector() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.collector(), "collector");
-            int trainerPort = ports.trainer() == 0 ? LocalKafkaBroker.freePort() : requireFree(ports.trainer(), "trainer");
+            int collectorPort = port(ports.collector(), ports.strict(), "collector");
+            int trainerPort = port(ports.trainer(), ports.strict(), "trainer");
             out.println("starting trace-collector and trainer-service ...");
             Process collector = startService("trace-collector", collectorPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
@@ -103,11 +107,17 @@ public final class StackLauncher {
         }
     }
 
-    private static int requireFree(int port, String what) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return port;
+    private static int port(int wanted, boolean strict, String what) {
+        if (wanted == 0) {
+            return LocalKafkaBroker.freePort();
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return wanted;
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " for " + what + " is in use on 127.0.0.1; stop what uses it"
+            if (!strict) {
+                return LocalKafkaBroker.freePort();
+            }
+            throw new IllegalStateException("port " + wanted + " for " + what + " is in use on 127.0.0.1; stop what uses it"
                     + " or choose another port (see nnstain up --help)");
         }
     }

@@ -28,7 +28,7 @@ final class RunWatcher {
         StackLauncher launcher = new StackLauncher(parent.layout(), err);
         StackState stack = launcher.running().orElseGet(() -> {
             err.println("no stack running: starting one in the background ('nnstain down' stops it)");
-            return launcher.start(new StackLauncher.Ports(0, 0, 0), true, Duration.ofSeconds(120));
+            return launcher.start(StackLauncher.Ports.DEFAULT, true, Duration.ofSeconds(120));
         });
         ServiceClient client = new ServiceClient(stack);
         JsonNode submitted;
@@ -113,9 +113,6 @@ final class RunWatcher {
         }
 
         void show(int done, String state, JsonNode loss, JsonNode accuracy) {
-            if (done == shown && terminal) {
-                return;
-            }
             if (done == shown) {
                 return;
             }

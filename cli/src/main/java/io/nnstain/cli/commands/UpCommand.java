@@ -35,7 +35,7 @@ public final class UpCommand implements Callable<Integer> {
                     + "); 'nnstain down' stops it");
             return 1;
         }
-        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort), false,
+        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort, true), false,
                 Duration.ofSeconds(120));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

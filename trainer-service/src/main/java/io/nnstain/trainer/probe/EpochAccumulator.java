@@ -15,7 +15,6 @@ final class EpochAccumulator {
     final int inputWidth;
     long samples;
     final long[] classSamples;
-    final double[] sum;
     final double[] sumSq;
     final float[] min;
     final float[] max;
@@ -37,7 +36,6 @@ final class EpochAccumulator {
         this.inputWidth = inputWidth;
         this.classes = classes;
         classSamples = new long[classes];
-        sum = new double[total];
         sumSq = new double[total];
         min = new float[total];
         max = new float[total];
@@ -53,24 +51,19 @@ final class EpochAccumulator {
     /** @param rows {@code [batch][total]} flattened row-major */
     void addBatch(float[] rows, int[] labels, float meanLoss) {
         int outputOffset = total - classes;
+        // simple loops over one row each, so that the JIT can vectorise them; the overall sum is derived
+        // from the class sums at the end
         for (int i = 0; i < labels.length; i++) {
             int base = i * total;
             int label = labels[i];
             int classBase = label * total;
             for (int k = 0; k < total; k++) {
                 float a = rows[base + k];
-                sum[k] += a;
-                sumSq[k] += (double) a * a;
-                if (a < min[k]) {
-                    min[k] = a;
-                }
-                if (a > max[k]) {
-                    max[k] = a;
-                }
-                if (a == 0f) {
-                    zeros[k]++;
-                }
                 classSum[classBase + k] += a;
+                sumSq[k] += (double) a * a;
+                min[k] = Math.min(min[k], a);
+                max[k] = Math.max(max[k], a);
+                zeros[k] += a == 0f ? 1 : 0;
             }
             classSamples[label]++;
             int predicted = argmax(rows, base + outputOffset, classes);
@@ -85,17 +78,30 @@ final class EpochAccumulator {
         lossSamples += labels.length;
     }
 
-    /** @param gradStats per dense layer: its neurons' squared gradient row norms, then their bias gradients */
-    void addGradients(float[] gradStats, int[] widths) {
-        int src = 0;
+    /** Sum of neuron {@code k}'s activations over all samples. */
+    double sum(int k) {
+        double s = 0;
+        for (int c = 0; c < classes; c++) {
+            s += classSum[c * total + k];
+        }
+        return s;
+    }
+
+    /** @param gw per dense layer its weight gradient, row-major (out, in); @param gb its bias gradient (out) */
+    void addGradients(float[][] gw, float[][] gb, int[] widths) {
         int dst = 0;
         for (int l = 1; l < widths.length; l++) {
+            int in = widths[l - 1];
             int out = widths[l];
+            float[] g = gw[l - 1];
             for (int j = 0; j < out; j++) {
-                gradNormSum[dst + j] += Math.sqrt(gradStats[src + j]);
-                gradBiasSum[dst + j] += gradStats[src + out + j];
+                double sq = 0;
+                for (int i = j * in, end = i + in; i < end; i++) {
+                    sq += (double) g[i] * g[i];
+                }
+                gradNormSum[dst + j] += Math.sqrt(sq);
+                gradBiasSum[dst + j] += gb[l - 1][j];
             }
-            src += 2 * out;
             dst += out;
         }
         gradBatches++;

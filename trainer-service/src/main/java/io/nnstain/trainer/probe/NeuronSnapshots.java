@@ -19,7 +19,7 @@ final class NeuronSnapshots {
     static NeuronSnapshot of(String runId, String layer, int layerIndex, int neuron, int k, EpochAccumulator acc,
             LayerParams params, LayerParams previous) {
         long n = acc.samples;
-        double mean = acc.sum[k] / n;
+        double mean = acc.sum(k) / n;
         double variance = Math.max(0, acc.sumSq[k] / n - mean * mean);
         List<Float> classMeans = new ArrayList<>(acc.classes);
         for (int c = 0; c < acc.classes; c++) {

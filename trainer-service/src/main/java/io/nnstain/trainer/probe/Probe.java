@@ -1,7 +1,6 @@
 package io.nnstain.trainer.probe;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.nnstain.schemas.avro.BatchSnapshot;
@@ -10,7 +9,6 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.signature.NetworkSignature;
 import io.nnstain.trainer.model.Evaluation;
 import io.nnstain.trainer.model.LayerParams;
-import io.nnstain.trainer.model.SimpleNN;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * Records every neuron of every layer at each scanned epoch.
  *
- * <p>Designed for low overhead: per batch the training thread makes one engine call to put all layers' outputs
- * side by side and one copy to Java (plus two small ones for gradient statistics); everything else —
- * statistics, snapshots, encoding, publishing — runs on a reducer thread while training goes on. Tasks run in
+ * <p>Designed for low overhead: per batch the training thread only copies the gradients (which the optimizer
+ * changes in place) and hands the layers' outputs over; everything else — one engine call to put the outputs
+ * side by side, one copy to Java, statistics, snapshots, encoding, publishing — runs on a reducer thread while
+ * training goes on. Tasks run in
  * submission order; at most {@link #MAX_PENDING} wait, so a slow sink slows training instead of filling memory.
  */
 public final class Probe implements AutoCloseable {
@@ -41,6 +40,7 @@ public final class Probe implements AutoCloseable {
     private final List<String> layerNames;
     private final boolean keepBatches;
     private final TraceSink sink;
+    private final NDManager manager;
     private final ExecutorService reducer;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -48,8 +48,12 @@ public final class Probe implements AutoCloseable {
     private List<LayerParams> previousParams;
     private long probeNanos;
 
-    public Probe(String runId, int[] widths, int classes, TraceSink sink, boolean keepBatches) {
+    /**
+     * @param manager parent of the managers that hold each batch's outputs until the reducer has copied them
+     */
+    public Probe(String runId, int[] widths, int classes, TraceSink sink, boolean keepBatches, NDManager manager) {
         this.runId = runId;
+        this.manager = manager;
         this.widths = widths.clone();
         this.total = Arrays.stream(widths).sum();
         this.classes = classes;
@@ -77,15 +81,18 @@ public final class Probe implements AutoCloseable {
     }
 
     /**
-     * Hands over one batch (training thread).
+     * Hands over one batch (training thread): only moves the outputs to a manager of the probe's; the reducer
+     * puts them side by side, copies them to Java once and frees them, while training goes on.
      *
-     * @param outputs every layer's output, (batch, width) each, input first
+     * @param outputs every layer's output, (batch, width) each, input first; not to be used by the caller after
      */
     public void batch(NDList outputs, int[] labels, float meanLoss, int batchIndex) {
         long start = System.nanoTime();
-        float[] rows = NDArrays.concat(outputs, 1).toFloatArray(); // (batch, total)
+        NDManager owner = manager.newSubManager();
+        outputs.attach(owner);
         EpochAccumulator acc = current;
         submit(() -> {
+            float[] rows = sideBySide(outputs, labels.length, owner);
             acc.addBatch(rows, labels, meanLoss);
             if (keepBatches && acc.epoch > 0) {
                 publishBatch(acc.epoch, batchIndex, rows, labels.length, meanLoss);
@@ -94,22 +101,44 @@ public final class Probe implements AutoCloseable {
         probeNanos += System.nanoTime() - start;
     }
 
-    /** Hands over the gradient statistics of the batch just back-propagated (training thread). */
-    public void gradients(SimpleNN model, NDManager batchManager) {
-        long start = System.nanoTime();
-        NDList parts = new NDList(2 * model.layerCount());
-        for (int l = 0; l < model.layerCount(); l++) {
-            // gradient handles are owned by the batch, or native memory leaks
-            NDArray gw = model.weight(l).getGradient(); // (out, in)
-            gw.attach(batchManager);
-            NDArray gb = model.bias(l).getGradient(); // (out)
-            gb.attach(batchManager);
-            parts.add(gw.square().sum(new int[] {1})); // (out)
-            parts.add(gb);
+    /**
+     * One copy per layer into one (batch, total) array, then frees the outputs. Done in Java rather than by an
+     * engine concat: an engine op on this thread would start a parallel region of its own and compete with
+     * training for the cores.
+     */
+    private float[] sideBySide(NDList outputs, int batchSize, NDManager owner) {
+        float[] rows = new float[batchSize * total];
+        try (owner) {
+            int offset = 0;
+            for (int l = 0; l < outputs.size(); l++) {
+                float[] layer = outputs.get(l).toFloatArray(); // (batch, widths[l])
+                int w = widths[l];
+                for (int i = 0; i < batchSize; i++) {
+                    System.arraycopy(layer, i * w, rows, i * total + offset, w);
+                }
+                offset += w;
+            }
         }
-        float[] stats = NDArrays.concat(parts, 0).toFloatArray();
+        return rows;
+    }
+
+    /**
+     * Copies the gradients of the batch just back-propagated (training thread: the optimizer's step and the
+     * next backward pass change them in place).
+     *
+     * @param weightGradients per dense layer, (out, in)
+     * @param biasGradients per dense layer, (out)
+     */
+    public void gradients(NDArray[] weightGradients, NDArray[] biasGradients) {
+        long start = System.nanoTime();
+        float[][] gw = new float[weightGradients.length][];
+        float[][] gb = new float[biasGradients.length][];
+        for (int l = 0; l < gw.length; l++) {
+            gw[l] = weightGradients[l].toFloatArray();
+            gb[l] = biasGradients[l].toFloatArray();
+        }
         EpochAccumulator acc = current;
-        submit(() -> acc.addGradients(stats, widths));
+        submit(() -> acc.addGradients(gw, gb, widths));
         probeNanos += System.nanoTime() - start;
     }
 

@@ -53,7 +53,8 @@ public final class TrainingJob {
         List<TrainingResult.EpochSummary> summaries = new ArrayList<>();
         try (NDManager manager = engine.newBaseManager();
                 SimpleNN model = SimpleNN.initialise(manager, widths, spec.activation(), spec.seed());
-                Probe probe = sink == null ? null : new Probe(runId, widths, train.classCount(), sink, !spec.dropBatches())) {
+                Probe probe = sink == null ? null
+                        : new Probe(runId, widths, train.classCount(), sink, !spec.dropBatches(), manager)) {
             Optimizer optimizer = optimizer(spec);
             if (probe != null) {
                 sink.runStarted(started);
@@ -144,23 +145,26 @@ public final class TrainingJob {
                 collector.backward(loss);
             }
             float lossValue = loss.getFloat();
+            int layers = model.layerCount();
+            NDArray[] weightGradients = new NDArray[layers];
+            NDArray[] biasGradients = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                // read before the step and owned by the batch, or native memory leaks
+                weightGradients[l] = model.weight(l).getGradient();
+                weightGradients[l].attach(batch);
+                biasGradients[l] = model.bias(l).getGradient();
+                biasGradients[l].attach(batch);
+            }
             if (probe != null) {
                 probe.batch(outputs, labels(train, idx), lossValue, batchIndex);
-                probe.gradients(model, batch);
+                probe.gradients(weightGradients, biasGradients);
             }
-            for (int l = 0; l < model.layerCount(); l++) {
-                update(optimizer, "w" + l, model.weight(l), batch);
-                update(optimizer, "b" + l, model.bias(l), batch);
+            for (int l = 0; l < layers; l++) {
+                optimizer.update("w" + l, model.weight(l), weightGradients[l]);
+                optimizer.update("b" + l, model.bias(l), biasGradients[l]);
             }
             return lossValue;
         }
-    }
-
-    private static void update(Optimizer optimizer, String id, NDArray parameter, NDManager batch) {
-        NDArray gradient = parameter.getGradient();
-        // read before the step and owned by the batch, or native memory leaks
-        gradient.attach(batch);
-        optimizer.update(id, parameter, gradient);
     }
 
     /** Mean softmax cross-entropy of a batch. */
