@@ -199,6 +199,29 @@ class PipelineEndToEndTest {
         }
     }
 
+    @Test
+    void shouldDeadLetterARecordThatDoesNotDecodeAndGoOn() throws Exception {
+        String neurons = new TopicNamespace(pipeline.prefix).name(Topics.NEURONS);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", pipeline.bootstrap);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(neurons, 0, "E_1/L_input/n_0",
+                    "this is not an Avro record".getBytes())).get();
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300)).until(() -> readAll(Topics.DEAD_LETTER)
+                .stream().anyMatch(r -> "E_1/L_input/n_0".equals(r.key())));
+        ConsumerRecord<String, byte[]> dead = readAll(Topics.DEAD_LETTER).stream()
+                .filter(r -> "E_1/L_input/n_0".equals(r.key())).findFirst().orElseThrow();
+        assertEquals("this is not an Avro record", new String(dead.value()));
+        String error = new String(dead.headers().lastHeader("nnstain.error").value());
+        assertTrue(error.contains("single-object marker"), error);
+        // and the collector goes on storing traces
+        String run = pipeline.trainAndAwaitTrace(config("moons", "4", 1, "", 17));
+        assertEquals(java.util.Set.of(0, 1), pipeline.assembled(run));
+    }
+
     private long assembledAnnouncements(String run) {
         long n = 0;
         for (ConsumerRecord<String, byte[]> r : readAll(Topics.ASSEMBLED)) {
