@@ -111,10 +111,10 @@ public final class Probe implements AutoCloseable {
         try (owner) {
             int offset = 0;
             for (int l = 0; l < outputs.size(); l++) {
-                float[] layer = outputs.get(l).toFloatArray(); // (batch, widths[l])
+                java.nio.FloatBuffer layer = HostCopy.view(outputs.get(l)); // (batch, widths[l])
                 int w = widths[l];
                 for (int i = 0; i < batchSize; i++) {
-                    System.arraycopy(layer, i * w, rows, i * total + offset, w);
+                    layer.get(i * w, rows, i * total + offset, w);
                 }
                 offset += w;
             }
@@ -134,8 +134,8 @@ public final class Probe implements AutoCloseable {
         float[][] gw = new float[weightGradients.length][];
         float[][] gb = new float[biasGradients.length][];
         for (int l = 0; l < gw.length; l++) {
-            gw[l] = weightGradients[l].toFloatArray();
-            gb[l] = biasGradients[l].toFloatArray();
+            gw[l] = HostCopy.copy(weightGradients[l]);
+            gb[l] = HostCopy.copy(biasGradients[l]);
         }
         EpochAccumulator acc = current;
         submit(() -> acc.addGradients(gw, gb, widths));
