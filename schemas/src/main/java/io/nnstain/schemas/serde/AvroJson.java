@@ -22,12 +22,16 @@ public final class AvroJson {
     public static ObjectNode toJson(IndexedRecord record) {
         ObjectNode node = F.objectNode();
         for (Schema.Field field : record.getSchema().getFields()) {
-            node.set(field.name(), value(record.get(field.pos())));
+            node.set(field.name(), plain(record.get(field.pos())));
         }
         return node;
     }
 
-    private static JsonNode value(Object v) {
+    /**
+     * A value as plain JSON: records as objects, collections as arrays, NaN and infinities as null (JSON has
+     * neither), floats in their shortest form.
+     */
+    public static JsonNode plain(Object v) {
         if (v == null) {
             return F.nullNode();
         }
@@ -36,7 +40,7 @@ public final class AvroJson {
         }
         if (v instanceof Collection<?> c) {
             ArrayNode array = F.arrayNode(c.size());
-            c.forEach(item -> array.add(value(item)));
+            c.forEach(item -> array.add(plain(item)));
             return array;
         }
         if (v instanceof Float f) {

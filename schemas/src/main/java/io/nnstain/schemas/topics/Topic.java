@@ -1,6 +1,5 @@
 package io.nnstain.schemas.topics;
 
-import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -29,9 +28,5 @@ public record Topic(String suffix, Key key, Set<Class<? extends SpecificRecord>>
 
     public boolean carries(Class<?> type) {
         return valueTypes.contains(type);
-    }
-
-    public List<String> valueTypeNames() {
-        return valueTypes.stream().map(Class::getSimpleName).sorted().toList();
     }
 }

@@ -8,8 +8,6 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,9 +133,5 @@ public final class EpochAssembler {
 
     public long rowsWritten() {
         return rowsWritten;
-    }
-
-    public Collection<String> pendingKeys() {
-        return new ArrayList<>(pending.keySet());
     }
 }

@@ -228,8 +228,4 @@ public class TraceConsumer {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "nnstain-collector");
         return p;
     }
-
-    public EpochAssembler assembler() {
-        return assembler;
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnstain.schemas.serde.AvroJson;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -27,28 +28,13 @@ final class RowJson {
     }
 
     private static JsonNode value(Object v) throws SQLException {
-        if (v == null) {
-            return F.nullNode();
-        }
-        if (v instanceof Float f) {
-            return f.isNaN() || f.isInfinite() ? F.nullNode() : F.numberNode(f);
-        }
-        if (v instanceof Double d) {
-            return d.isNaN() || d.isInfinite() ? F.nullNode() : F.numberNode(d);
-        }
-        if (v instanceof Integer i) {
-            return F.numberNode(i);
-        }
-        if (v instanceof Long l) {
-            return F.numberNode(l);
-        }
         if (v instanceof Array a) {
             ArrayNode array = F.arrayNode();
             for (Object item : (Object[]) a.getArray()) {
-                array.add(value(item));
+                array.add(AvroJson.plain(item));
             }
             return array;
         }
-        return F.textNode(v.toString());
+        return AvroJson.plain(v);
     }
 }
