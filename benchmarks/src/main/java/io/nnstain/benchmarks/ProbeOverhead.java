@@ -2,11 +2,12 @@ package io.nnstain.benchmarks;
 
 import io.nnstain.schemas.avro.BatchSnapshot;
 import io.nnstain.schemas.avro.EpochSealed;
-import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.config.RunSpec;
 import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.NeuronRow;
+import io.nnstain.schemas.serde.NeuronRowEncoder;
 import io.nnstain.trainer.data.Datasets;
 import io.nnstain.trainer.model.DjlEngine;
 import io.nnstain.trainer.probe.TraceSink;
@@ -130,6 +131,7 @@ public final class ProbeOverhead implements Callable<Integer> {
     /** Encodes every record as the Kafka sink would, and counts the bytes. */
     static final class EncodingSink implements TraceSink {
         private final AvroSerde serde = new AvroSerde();
+        private final NeuronRowEncoder rows = new NeuronRowEncoder();
         long bytes;
 
         private void encode(SpecificRecord r) {
@@ -137,7 +139,7 @@ public final class ProbeOverhead implements Callable<Integer> {
         }
 
         @Override public void runStarted(RunStarted e) { encode(e); }
-        @Override public void neuron(NeuronSnapshot s) { encode(s); }
+        @Override public void neuron(NeuronRow s) { bytes += rows.encode(s).length; }
         @Override public void batch(BatchSnapshot b) { encode(b); }
         double probeMs;
 

@@ -2,16 +2,17 @@ package io.nnstain.trainer.probe;
 
 import io.nnstain.schemas.avro.BatchSnapshot;
 import io.nnstain.schemas.avro.EpochSealed;
-import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
+import io.nnstain.schemas.serde.NeuronRow;
 
 /** Where a run's trace goes: Kafka in the service, memory in tests, a byte counter in the benchmark. */
 public interface TraceSink extends AutoCloseable {
 
     void runStarted(RunStarted event);
 
-    void neuron(NeuronSnapshot snapshot);
+    /** A NeuronSnapshot in primitive form; called from the probe's reducer thread only. */
+    void neuron(NeuronRow snapshot);
 
     void batch(BatchSnapshot snapshot);
 

@@ -2,10 +2,11 @@ package io.nnstain.trainer.publish;
 
 import io.nnstain.schemas.avro.BatchSnapshot;
 import io.nnstain.schemas.avro.EpochSealed;
-import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.NeuronRow;
+import io.nnstain.schemas.serde.NeuronRowEncoder;
 import io.nnstain.schemas.signature.NetworkSignature;
 import io.nnstain.schemas.topics.Topic;
 import io.nnstain.schemas.topics.TopicNamespace;
@@ -28,6 +29,7 @@ public final class KafkaTraceSink implements TraceSink {
     private final TopicNamespace namespace;
     private final int neuronPartitions;
     private final AvroSerde serde = new AvroSerde();
+    private final NeuronRowEncoder neuronEncoder = new NeuronRowEncoder();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -44,9 +46,10 @@ public final class KafkaTraceSink implements TraceSink {
     }
 
     @Override
-    public void neuron(NeuronSnapshot s) {
-        String signature = new NetworkSignature(s.getEpoch(), s.getLayer(), s.getNeuron()).toString();
-        send(Topics.NEURONS, s.getLayerIndex() % neuronPartitions, signature, s);
+    public void neuron(NeuronRow s) {
+        raiseFailure();
+        String signature = new NetworkSignature(s.epoch(), s.layer(), s.neuron()).toString();
+        send(namespace.name(Topics.NEURONS), s.layerIndex() % neuronPartitions, signature, neuronEncoder.encode(s));
     }
 
     @Override
@@ -69,8 +72,11 @@ public final class KafkaTraceSink implements TraceSink {
         if (!topic.carries(value.getClass())) {
             throw new IllegalArgumentException(value.getClass().getSimpleName() + " does not belong on " + namespace.name(topic));
         }
-        byte[] encoded = serde.encode(value);
-        producer.send(new ProducerRecord<>(namespace.name(topic), partition, key, encoded), (metadata, error) -> {
+        send(namespace.name(topic), partition, key, serde.encode(value));
+    }
+
+    private void send(String topic, Integer partition, String key, byte[] encoded) {
+        producer.send(new ProducerRecord<>(topic, partition, key, encoded), (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
             }

@@ -18,7 +18,7 @@ public final class MemorySink implements TraceSink {
     public final List<RunFinished> finished = new CopyOnWriteArrayList<>();
 
     @Override public void runStarted(RunStarted e) { started.add(e); }
-    @Override public void neuron(NeuronSnapshot s) { neurons.add(s); }
+    @Override public void neuron(io.nnstain.schemas.serde.NeuronRow s) { neurons.add(s.toSnapshot()); }
     @Override public void batch(BatchSnapshot b) { batches.add(b); }
     @Override public void epochSealed(EpochSealed e) { sealed.add(e); }
     @Override public void runFinished(RunFinished f) { finished.add(f); }
