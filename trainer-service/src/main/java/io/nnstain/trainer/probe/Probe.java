@@ -23,15 +23,18 @@ import org.jboss.logging.Logger;
  * Records every neuron of every layer at each scanned epoch.
  *
  * <p>Designed for low overhead: per batch the training thread only copies the gradients (which the optimizer
- * changes in place) and hands the layers' outputs over; everything else — one engine call to put the outputs
- * side by side, one copy to Java, statistics, snapshots, encoding, publishing — runs on a reducer thread while
- * training goes on. Tasks run in
- * submission order; at most {@link #MAX_PENDING} wait, so a slow sink slows training instead of filling memory.
+ * changes in place) and hands the layers' outputs over; everything else — one copy per layer to Java,
+ * statistics, snapshots, encoding, publishing — runs on a reducer thread while training goes on. Work is
+ * handed over in chunks of {@link #CHUNK} tasks (two per batch; waking the reducer for every batch cost more
+ * than the work); chunks run in order, and at most {@link #MAX_PENDING} wait, so a slow sink slows training
+ * instead of filling memory.
  */
 public final class Probe implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Probe.class);
-    static final int MAX_PENDING = 256;
+    /** Chunks waiting for the reducer; with {@link #CHUNK} they bound the batch outputs held in memory. */
+    static final int MAX_PENDING = 4;
+    static final int CHUNK = 16;
 
     private final String runId;
     private final int[] widths;
@@ -44,6 +47,7 @@ public final class Probe implements AutoCloseable {
     private final ExecutorService reducer;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Runnable> local = new ArrayList<>();
     private EpochAccumulator current;
     private List<LayerParams> previousParams;
     private long probeNanos;
@@ -91,7 +95,7 @@ public final class Probe implements AutoCloseable {
         NDManager owner = manager.newSubManager();
         outputs.attach(owner);
         EpochAccumulator acc = current;
-        submit(() -> {
+        queue(() -> {
             float[] rows = sideBySide(outputs, labels.length, owner);
             acc.addBatch(rows, labels, meanLoss);
             if (keepBatches && acc.epoch > 0) {
@@ -138,7 +142,7 @@ public final class Probe implements AutoCloseable {
             gb[l] = HostCopy.copy(biasGradients[l]);
         }
         EpochAccumulator acc = current;
-        submit(() -> acc.addGradients(gw, gb, widths));
+        queue(() -> acc.addGradients(gw, gb, widths));
         probeNanos += System.nanoTime() - start;
     }
 
@@ -150,11 +154,13 @@ public final class Probe implements AutoCloseable {
         previousParams = params;
         double probeMillis = probeNanos / 1e6;
         probeNanos = 0;
-        submit(() -> publishEpoch(acc, params, previous, validation, epochMillis, probeMillis));
+        queue(() -> publishEpoch(acc, params, previous, validation, epochMillis, probeMillis));
+        handOver();
     }
 
     /** Waits until every task handed over has run, then flushes the sink; rethrows a reducer failure. */
     public void drain() {
+        handOver();
         try {
             pending.acquire(MAX_PENDING);
             pending.release(MAX_PENDING);
@@ -164,6 +170,26 @@ public final class Probe implements AutoCloseable {
         }
         rethrow();
         sink.flush();
+    }
+
+    /**
+     * Collects work on the training thread and hands it over in chunks: waking the reducer for every batch
+     * cost more than the work itself.
+     */
+    private void queue(Runnable task) {
+        local.add(task);
+        if (local.size() >= CHUNK) {
+            handOver();
+        }
+    }
+
+    private void handOver() {
+        if (local.isEmpty()) {
+            return;
+        }
+        List<Runnable> chunk = List.copyOf(local);
+        local.clear();
+        submit(() -> chunk.forEach(Runnable::run));
     }
 
     private void submit(Runnable task) {
