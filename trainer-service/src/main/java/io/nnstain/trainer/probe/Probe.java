@@ -75,10 +75,6 @@ public final class Probe implements AutoCloseable {
         });
     }
 
-    public List<String> layerNames() {
-        return layerNames;
-    }
-
     /** Starts statistics for a scanned epoch (training thread). */
     public void beginEpoch(int epoch) {
         current = new EpochAccumulator(epoch, total, widths[0], classes);
@@ -86,7 +82,7 @@ public final class Probe implements AutoCloseable {
 
     /**
      * Hands over one batch (training thread): only moves the outputs to a manager of the probe's; the reducer
-     * puts them side by side, copies them to Java once and frees them, while training goes on.
+     * copies them to Java once, side by side, and frees them, while training goes on.
      *
      * @param outputs every layer's output, (batch, width) each, input first; not to be used by the caller after
      */
@@ -107,8 +103,7 @@ public final class Probe implements AutoCloseable {
 
     /**
      * One copy per layer into one (batch, total) array, then frees the outputs. Done in Java rather than by an
-     * engine concat: an engine op on this thread would start a parallel region of its own and compete with
-     * training for the cores.
+     * engine concat, which on this thread measurably slowed training (docs/benchmarks.md).
      */
     private float[] sideBySide(NDList outputs, int batchSize, NDManager owner) {
         float[] rows = new float[batchSize * total];

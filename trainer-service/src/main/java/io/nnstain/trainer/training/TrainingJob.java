@@ -63,6 +63,7 @@ public final class TrainingJob {
             Random shuffle = new Random(spec.seed() + 1);
             int[] order = java.util.stream.IntStream.range(0, train.size()).toArray();
             long trainStart = System.nanoTime();
+            Evaluation val = null;
             for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 boolean scan = probe != null && scanned.contains(epoch);
@@ -77,7 +78,7 @@ public final class TrainingJob {
                     float loss = trainBatch(model, optimizer, manager, train, idx, scan ? probe : null, batchIndex);
                     lossSum += (double) loss * idx.length;
                 }
-                Evaluation val = Evaluation.of(model, validation, manager);
+                val = Evaluation.of(model, validation, manager);
                 double trainLoss = lossSum / order.length;
                 double epochMillis = (System.nanoTime() - epochStart) / 1e6;
                 if (scan) {
@@ -90,7 +91,7 @@ public final class TrainingJob {
                 progress.epochDone(epoch, spec.epochs(), trainLoss, val.accuracy());
             }
             double trainMillis = (System.nanoTime() - trainStart) / 1e6;
-            Evaluation finalVal = Evaluation.of(model, validation, manager);
+            Evaluation finalVal = val; // the network after the last epoch, evaluated there
             Dataset probeSet = RunDescriptions.probeSet(spec, validation);
             int[] probePredictions = Evaluation.of(model, probeSet, manager).predictions();
             if (probe != null) {
