@@ -53,8 +53,18 @@ public final class StackLauncher {
         this.out = out;
     }
 
+    /**
+     * The recorded stack if all its processes run. A stack of which only some processes survive (one crashed,
+     * or was killed) is stopped, so that a new one can take its ports and its broker's data folder.
+     */
     public Optional<StackState> running() {
-        return StackState.read(layout.home()).filter(StackState::alive);
+        Optional<StackState> state = StackState.read(layout.home());
+        if (state.isPresent() && !state.get().alive()) {
+            out.println("the recorded stack is only partly running; stopping what is left of it");
+            stop();
+            return Optional.empty();
+        }
+        return state;
     }
 
     /**
