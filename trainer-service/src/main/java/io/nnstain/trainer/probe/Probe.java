@@ -48,6 +48,7 @@ public final class Probe implements AutoCloseable {
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Runnable> local = new ArrayList<>();
+    private float[] rowsBuffer = new float[0]; // reducer thread only
     private EpochAccumulator current;
     private List<LayerParams> previousParams;
     private long probeNanos;
@@ -106,7 +107,11 @@ public final class Probe implements AutoCloseable {
      * engine concat, which on this thread measurably slowed training (docs/benchmarks.md).
      */
     private float[] sideBySide(NDList outputs, int batchSize, NDManager owner) {
-        float[] rows = new float[batchSize * total];
+        // one buffer, reused batch after batch: the reducer is a single thread and is done with it before the next
+        if (rowsBuffer.length < batchSize * total) {
+            rowsBuffer = new float[batchSize * total];
+        }
+        float[] rows = rowsBuffer;
         try (owner) {
             int offset = 0;
             for (int l = 0; l < outputs.size(); l++) {
