@@ -100,10 +100,12 @@ public final class ProbeOverhead implements Callable<Integer> {
                             plain, traced, traced / plain, sink.probeMs);
                 }
             }
+            double[] ci = bootstrapMedianInterval(ratios);
             String line = String.format("batch %d: median plain %.1f ms, median traced %.1f ms, median ratio traced/plain"
-                    + " %.3f (min %.3f, max %.3f); %d records, %.1f MB encoded per traced run", batch, median(plainMs),
-                    median(tracedMs), median(ratios), Arrays.stream(ratios).min().orElse(0),
-                    Arrays.stream(ratios).max().orElse(0), recordsPerRun(started, epochs), bytes / 1e6);
+                    + " %.3f (95%% bootstrap interval %.3f-%.3f; min %.3f, max %.3f); %d records, %.1f MB encoded per"
+                    + " traced run", batch, median(plainMs), median(tracedMs), median(ratios), ci[0], ci[1],
+                    Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0),
+                    recordsPerRun(started, epochs), bytes / 1e6);
             summary.add(line);
         }
         System.out.println();
@@ -120,6 +122,21 @@ public final class ProbeOverhead implements Callable<Integer> {
         long start = System.nanoTime();
         r.run();
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Percentile bootstrap of the median (2000 resamples, fixed seed): how far the median can be trusted. */
+    private static double[] bootstrapMedianInterval(double[] values) {
+        java.util.Random random = new java.util.Random(7);
+        double[] medians = new double[2000];
+        double[] sample = new double[values.length];
+        for (int b = 0; b < medians.length; b++) {
+            for (int i = 0; i < sample.length; i++) {
+                sample[i] = values[random.nextInt(values.length)];
+            }
+            medians[b] = median(sample);
+        }
+        Arrays.sort(medians);
+        return new double[] {medians[(int) (0.025 * medians.length)], medians[(int) (0.975 * medians.length) - 1]};
     }
 
     private static double median(double[] values) {
