@@ -3,6 +3,7 @@ package io.nnstain.collector.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnstain.collector.messaging.TraceConsumer;
 import io.nnstain.collector.store.TraceReader;
@@ -48,22 +49,26 @@ public class TraceResource {
     public List<ObjectNode> runs() {
         List<ObjectNode> out = new ArrayList<>();
         for (String run : store.runs()) {
-            out.add(summary(run));
+            out.add(summary(run, started(run), store.readJson(run, "finished.json").orElse(null)));
         }
         return out;
     }
 
-    private ObjectNode summary(String run) {
+    /** The run's RunStarted as stored; a missing node (every path empty) before it has arrived. */
+    private JsonNode started(String run) {
+        return store.readJson(run, "run.json").orElse(MissingNode.getInstance());
+    }
+
+    private ObjectNode summary(String run, JsonNode started, JsonNode finished) {
         ObjectNode node = json.createObjectNode();
         node.put("run_id", run);
-        JsonNode started = store.readJson(run, "run.json").orElse(null);
-        if (started != null) {
+        if (!started.isMissingNode()) {
             node.put("dataset", started.path("config").path("dataset").asText());
             node.set("scanned_epochs", started.path("scanned_epochs"));
             node.put("started_at_ms", started.path("started_at_ms").asLong());
         }
         node.set("assembled_epochs", json.valueToTree(store.assembledEpochs(run)));
-        node.put("status", store.readJson(run, "finished.json").map(f -> f.path("status").asText()).orElse("RUNNING"));
+        node.put("status", finished == null ? "RUNNING" : finished.path("status").asText());
         return node;
     }
 
@@ -75,14 +80,16 @@ public class TraceResource {
         if (missing != null) {
             return missing;
         }
-        ObjectNode node = summary(run);
-        store.readJson(run, "run.json").ifPresent(s -> {
-            node.set("config", s.path("config"));
-            node.set("topology", s.path("topology"));
-            node.put("train_samples", s.path("train_samples").asInt());
-            node.put("validation_samples", s.path("validation_samples").asInt());
-            node.put("probe_set_size", s.path("probe_set").path("labels").size());
-        });
+        JsonNode started = started(run);
+        JsonNode finished = store.readJson(run, "finished.json").orElse(null);
+        ObjectNode node = summary(run, started, finished);
+        if (!started.isMissingNode()) {
+            node.set("config", started.path("config"));
+            node.set("topology", started.path("topology"));
+            node.put("train_samples", started.path("train_samples").asInt());
+            node.put("validation_samples", started.path("validation_samples").asInt());
+            node.put("probe_set_size", started.path("probe_set").path("labels").size());
+        }
         ArrayNode epochs = node.putArray("epochs");
         for (int e : store.assembledEpochs(run)) {
             JsonNode sealed = store.readJson(run, "epoch=" + e + "/sealed.json").orElse(json.createObjectNode());
@@ -99,7 +106,9 @@ public class TraceResource {
                 entry.set(f, sealed.path(f));
             }
         }
-        store.readJson(run, "finished.json").ifPresent(f -> node.set("finished", f));
+        if (finished != null) {
+            node.set("finished", finished);
+        }
         return Response.ok(node).build();
     }
 
@@ -113,19 +122,20 @@ public class TraceResource {
         if (missing != null) {
             return missing;
         }
+        JsonNode started = started(run);
         Matcher epochOnly = EPOCH.matcher(address);
         Matcher epochLayer = EPOCH_LAYER.matcher(address);
         if (epochOnly.matches()) {
             int epoch = Integer.parseInt(epochOnly.group(1));
-            Response notThere = checkEpoch(run, epoch);
+            Response notThere = checkEpoch(run, started, epoch);
             return notThere != null ? notThere : Response.ok(reader.slice(run, epoch, null)).build();
         }
         if (epochLayer.matches()) {
             int epoch = Integer.parseInt(epochLayer.group(1));
             String layer = epochLayer.group(2);
-            Response notThere = checkEpoch(run, epoch);
+            Response notThere = checkEpoch(run, started, epoch);
             if (notThere == null) {
-                notThere = checkLayer(run, layer);
+                notThere = checkLayer(run, started, layer);
             }
             return notThere != null ? notThere : Response.ok(reader.slice(run, epoch, layer)).build();
         }
@@ -135,18 +145,20 @@ public class TraceResource {
         } catch (IllegalArgumentException e) {
             return error(400, e.getMessage() + "; or E_<epoch>/L_<layer> for a layer, E_<epoch> for an epoch");
         }
-        Response notThere = checkEpoch(run, signature.epoch());
+        Response notThere = checkEpoch(run, started, signature.epoch());
         if (notThere == null) {
-            notThere = checkLayer(run, signature.layer());
+            notThere = checkLayer(run, started, signature.layer());
         }
         if (notThere != null) {
             return notThere;
         }
         return reader.neuron(run, signature.epoch(), signature.layer(), signature.neuron())
                 .map(row -> Response.ok(row).build())
-                .orElseGet(() -> error(404, "no neuron " + signature.neuron() + " in layer " + signature.layer()
-                        + " of run " + run + " (width " + width(run, signature.layer()) + ", neurons 0 to "
-                        + (width(run, signature.layer()) - 1) + ")"));
+                .orElseGet(() -> {
+                    int width = width(started, signature.layer());
+                    return error(404, "no neuron " + signature.neuron() + " in layer " + signature.layer() + " of run "
+                            + run + " (width " + width + ", neurons 0 to " + (width - 1) + ")");
+                });
     }
 
     /** The whole stored trace of a run, one row per epoch and neuron: {@code format=csv} or {@code json} (lines). */
@@ -190,12 +202,12 @@ public class TraceResource {
         return null;
     }
 
-    private Response checkEpoch(String run, int epoch) {
+    private Response checkEpoch(String run, JsonNode started, int epoch) {
         if (store.hasEpoch(run, epoch)) {
             return null;
         }
         List<Integer> scanned = new ArrayList<>();
-        store.readJson(run, "run.json").ifPresent(s -> s.path("scanned_epochs").forEach(e -> scanned.add(e.asInt())));
+        started.path("scanned_epochs").forEach(e -> scanned.add(e.asInt()));
         if (!scanned.isEmpty() && !scanned.contains(epoch)) {
             return error(404, "E_" + epoch + " is not scanned in run " + run + "; scanned epochs: " + scanned);
         }
@@ -203,30 +215,22 @@ public class TraceResource {
                 + store.assembledEpochs(run));
     }
 
-    private Response checkLayer(String run, String layer) {
-        List<String> layers = layers(run);
+    private Response checkLayer(String run, JsonNode started, String layer) {
+        List<String> layers = new ArrayList<>();
+        started.path("topology").path("layers").forEach(l -> layers.add(l.path("name").asText()));
         if (layers.isEmpty() || layers.contains(layer)) {
             return null;
         }
         return error(404, "no such layer '" + layer + "' in run " + run + "; layers: " + String.join(", ", layers));
     }
 
-    private List<String> layers(String run) {
-        List<String> names = new ArrayList<>();
-        store.readJson(run, "run.json").ifPresent(s -> s.path("topology").path("layers")
-                .forEach(l -> names.add(l.path("name").asText())));
-        return names;
-    }
-
-    private int width(String run, String layer) {
-        return store.readJson(run, "run.json").map(s -> {
-            for (JsonNode l : s.path("topology").path("layers")) {
-                if (l.path("name").asText().equals(layer)) {
-                    return l.path("width").asInt();
-                }
+    private static int width(JsonNode started, String layer) {
+        for (JsonNode l : started.path("topology").path("layers")) {
+            if (l.path("name").asText().equals(layer)) {
+                return l.path("width").asInt();
             }
-            return 0;
-        }).orElse(0);
+        }
+        return 0;
     }
 
     private Response error(int status, String message) {
