@@ -1,5 +1,6 @@
 package io.nnstain.cli;
 
+import io.nnstain.cli.commands.AnalyzeCommand;
 import io.nnstain.cli.commands.DemoCommand;
 import io.nnstain.cli.commands.DownCommand;
 import io.nnstain.cli.commands.ExportCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "nnstain", mixinStandardHelpOptions = true, version = "nnstain 0.1.0",
         description = "Record a neural network's training from the inside: every neuron at every scanned epoch.",
         subcommands = {UpCommand.class, TrainCommand.class, DownCommand.class, TraceCommand.class, ExportCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                AnalyzeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Nnstain implements Runnable {
 
     @Option(names = "--home", description = "Folder for the local stack's state, logs, broker and trace data "

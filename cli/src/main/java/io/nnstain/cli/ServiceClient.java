@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The CLI's view of the trainer's and collector's REST APIs. */
+/** The CLI's view of the trainer's, collector's and analyzer's REST APIs. */
 public final class ServiceClient {
 
     /** An answer other than 2xx, with the service's own message. */
@@ -51,6 +51,22 @@ public final class ServiceClient {
         return send(HttpRequest.newBuilder(URI.create(stack.collectorUrl() + "/runs/" + encode(runId))).GET());
     }
 
+    /** Re-analyses every stored epoch of a run with these parameters; answers the summary. */
+    public JsonNode reanalyse(String runId, io.nnstain.schemas.config.AnalysisParams p) {
+        return send(HttpRequest.newBuilder(URI.create(stack.analyzerUrl() + "/runs/" + encode(runId) + "/analyses?"
+                + query(p))).POST(HttpRequest.BodyPublishers.noBody()), Duration.ofMinutes(10));
+    }
+
+    /** Per class: structure size, settling epoch, ablation effect beside the random baseline. */
+    public JsonNode summary(String runId, io.nnstain.schemas.config.AnalysisParams p) {
+        return send(HttpRequest.newBuilder(URI.create(stack.analyzerUrl() + "/runs/" + encode(runId) + "/summary?"
+                + query(p))).GET(), Duration.ofMinutes(5));
+    }
+
+    private static String query(io.nnstain.schemas.config.AnalysisParams p) {
+        return "coverage=" + p.coverage() + "&max-fraction=" + p.maxFraction() + "&rule=" + encode(p.rule());
+    }
+
     /** {@code signature} goes into the path as typed; the collector parses and validates it. */
     public JsonNode trace(String runId, String signature) {
         return send(HttpRequest.newBuilder(URI.create(stack.collectorUrl() + "/runs/" + encode(runId) + "/trace/"
@@ -78,7 +94,11 @@ public final class ServiceClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.timeout(Duration.ofSeconds(30)).build();
+        return send(builder, Duration.ofSeconds(30));
+    }
+
+    private JsonNode send(HttpRequest.Builder builder, Duration timeout) {
+        HttpRequest request = builder.timeout(timeout).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {

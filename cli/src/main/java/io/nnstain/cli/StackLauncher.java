@@ -39,9 +39,9 @@ public final class StackLauncher {
     /**
      * Ports to bind; 0 means any free port. When not {@code strict}, a port in use is replaced by a free one.
      */
-    public record Ports(int kafka, int trainer, int collector, boolean strict) {
+    public record Ports(int kafka, int trainer, int collector, int analyzer, boolean strict) {
 
-        public static final Ports DEFAULT = new Ports(19092, 8081, 8082, false);
+        public static final Ports DEFAULT = new Ports(19092, 8081, 8082, 8083, false);
     }
 
     private final Layout layout;
@@ -59,6 +59,11 @@ public final class StackLauncher {
      */
     public Optional<StackState> running() {
         Optional<StackState> state = StackState.read(layout.home());
+        if (state.isPresent() && state.get().analyzerUrl() == null) {
+            out.println("the recorded stack predates the analyzer; stopping it to start a complete one");
+            stop();
+            return Optional.empty();
+        }
         if (state.isPresent() && !state.get().alive()) {
             out.println("the recorded stack is only partly running; stopping what is left of it");
             stop();
@@ -68,11 +73,11 @@ public final class StackLauncher {
     }
 
     /**
-     * Starts broker, collector and trainer and waits until each is ready. With {@code detached} the processes
+     * Starts broker, collector, analyzer and trainer and waits until each is ready. With {@code detached} the processes
      * run in a session of their own, so they outlive this command and a Ctrl-C in its terminal.
      */
     public StackState start(Ports ports, boolean detached, Duration timeout) {
-        for (String service : List.of("trainer-service", "trace-collector")) {
+        for (String service : List.of("trainer-service", "trace-collector", "analyzer-service")) {
             if (!Files.exists(layout.app(service))) {
                 throw new IllegalStateException(layout.app(service) + " is missing: build with ./mvnw -DskipTests install"
                         + " (bin/nnstain does this on first use)");
@@ -93,17 +98,23 @@ public final class StackLauncher {
             String bootstrap = broker.bootstrapServers();
             int collectorPort = port(ports.collector(), ports.strict(), "collector");
             int trainerPort = port(ports.trainer(), ports.strict(), "trainer");
-            out.println("starting trace-collector and trainer-service ...");
+            int analyzerPort = port(ports.analyzer(), ports.strict(), "analyzer");
+            out.println("starting trace-collector, analyzer-service and trainer-service ...");
             Process collector = startService("trace-collector", collectorPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(collector.pid());
+            Process analyzer = startService("analyzer-service", analyzerPort, Map.of(
+                    "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
+            pids.add(analyzer.pid());
             Process trainer = startService("trainer-service", trainerPort,
                     Map.of("nnstain.kafka-bootstrap-servers", bootstrap), detached);
             pids.add(trainer.pid());
             StackState state = new StackState(bootstrap, "http://127.0.0.1:" + trainerPort,
-                    "http://127.0.0.1:" + collectorPort, layout.dataDir().toString(), pids, !detached);
+                    "http://127.0.0.1:" + collectorPort, "http://127.0.0.1:" + analyzerPort, layout.dataDir().toString(),
+                    pids, !detached);
             state.write(layout.home());
             awaitReady("trace-collector", state.collectorUrl(), collector, timeout);
+            awaitReady("analyzer-service", state.analyzerUrl(), analyzer, timeout);
             awaitReady("trainer-service", state.trainerUrl(), trainer, timeout);
             return state;
         } catch (RuntimeException e) {

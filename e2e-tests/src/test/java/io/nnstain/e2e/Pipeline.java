@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The packaged trainer and collector as separate processes against the test broker, with a topic prefix,
+ * The packaged trainer, collector and (when asked) analyzer as separate processes against the test broker, with a topic prefix,
  * consumer group and data folder of their own.
  */
 final class Pipeline implements AutoCloseable {
@@ -35,8 +35,10 @@ final class Pipeline implements AutoCloseable {
     final StackLauncher launcher;
     final int trainerPort = LocalKafkaBroker.freePort();
     final int collectorPort = LocalKafkaBroker.freePort();
+    final int analyzerPort = LocalKafkaBroker.freePort();
     Process trainer;
     Process collector;
+    Process analyzer;
 
     Pipeline() {
         try {
@@ -68,6 +70,14 @@ final class Pipeline implements AutoCloseable {
         launcher.awaitReady("trace-collector", url(collectorPort), collector, Duration.ofSeconds(90));
     }
 
+    /** The packaged analyzer, reading the collector's data folder and announcements. */
+    Pipeline startAnalyzer() {
+        analyzer = launcher.startService("analyzer-service", analyzerPort, collectorProps("nnstain-analyzer-" + prefix,
+                dataDir), false);
+        launcher.awaitReady("analyzer-service", url(analyzerPort), analyzer, Duration.ofSeconds(90));
+        return this;
+    }
+
     Map<String, String> collectorProps(String group, Path data) {
         Map<String, String> props = new HashMap<>();
         props.put("nnstain.kafka-bootstrap-servers", bootstrap);
@@ -82,7 +92,8 @@ final class Pipeline implements AutoCloseable {
     }
 
     ServiceClient client() {
-        return new ServiceClient(new StackState(bootstrap, url(trainerPort), url(collectorPort), dataDir.toString(),
+        return new ServiceClient(new StackState(bootstrap, url(trainerPort), url(collectorPort), url(analyzerPort),
+                dataDir.toString(),
                 List.of(), true));
     }
 
@@ -143,12 +154,12 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : new Process[] {trainer, collector}) {
+        for (Process p : new Process[] {trainer, collector, analyzer}) {
             if (p != null && p.isAlive()) {
                 p.destroy();
             }
         }
-        for (Process p : new Process[] {trainer, collector}) {
+        for (Process p : new Process[] {trainer, collector, analyzer}) {
             if (p != null) {
                 try {
                     p.waitFor();

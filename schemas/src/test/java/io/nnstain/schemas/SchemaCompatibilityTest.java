@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class SchemaCompatibilityTest {
 
     static final String PREVIOUS_RELEASE = "0.1.0";
+    /** Record types added since the previous release: they have no earlier version to be compatible with. */
+    static final java.util.Set<String> NEW_SINCE_RELEASE = java.util.Set.of("StructureSnapshot");
 
     @Test
     void shouldKeepEverySchemaFullyCompatibleWithItsPreviousRelease() throws Exception {
@@ -26,6 +28,9 @@ class SchemaCompatibilityTest {
             Schema current = AvroSerde.schemaOf(type);
             String file = "/released/" + PREVIOUS_RELEASE + "/" + type.getSimpleName() + ".avsc";
             try (InputStream in = getClass().getResourceAsStream(file)) {
+                if (in == null && NEW_SINCE_RELEASE.contains(type.getSimpleName())) {
+                    continue;
+                }
                 assertNotNull(in, "no released schema " + file + " for " + type.getSimpleName());
                 Schema previous = new Schema.Parser().parse(in);
                 var backward = SchemaCompatibility.checkReaderWriterCompatibility(current, previous);

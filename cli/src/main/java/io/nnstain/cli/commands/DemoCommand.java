@@ -2,6 +2,8 @@ package io.nnstain.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnstain.cli.Nnstain;
+import io.nnstain.cli.ServiceClient;
+import io.nnstain.schemas.config.AnalysisParams;
 import io.nnstain.schemas.config.RunSpec;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The default run traced end to end: SimpleNN (16-16, ReLU) on moons, binary, as in the original "
-                + "project. Prints the run id and where its trace is, and leaves the stack running.")
+                + "project. Prints the run id, where its trace is, and per class the structure found, when it settled "
+                + "and what ablating it does; leaves the stack running.")
 public final class DemoCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -32,6 +35,13 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("look up:     bin/nnstain trace " + outcome.runId() + " E_" + last.path("epoch").asInt()
                 + "/L_hidden_1/n_0");
         System.out.println("collector:   " + outcome.stack().collectorUrl() + "/runs/" + outcome.runId());
+        ServiceClient client = new ServiceClient(outcome.stack());
+        JsonNode summary = client.summary(outcome.runId(), AnalysisParams.defaults());
+        System.out.println();
+        AnalyzeCommand.print(summary, System.out);
+        System.out.println("analyzer:    " + outcome.stack().analyzerUrl() + "/runs/" + outcome.runId() + "/structures/E_"
+                + last.path("epoch").asInt());
+        System.out.println();
         System.out.println("The stack keeps running; 'bin/nnstain down' stops it.");
         System.out.println(outcome.runId());
         return 0;

@@ -27,6 +27,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--collector-port", defaultValue = "8082", description = "trace-collector's port (default ${DEFAULT-VALUE}).")
     int collectorPort;
 
+    @Option(names = "--analyzer-port", defaultValue = "8083", description = "analyzer-service's port (default ${DEFAULT-VALUE}).")
+    int analyzerPort;
+
     @Override
     public Integer call() throws InterruptedException {
         StackLauncher launcher = new StackLauncher(parent.layout(), System.out);
@@ -35,7 +38,7 @@ public final class UpCommand implements Callable<Integer> {
                     + "); 'nnstain down' stops it");
             return 1;
         }
-        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort, true), false,
+        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort, analyzerPort, true), false,
                 Duration.ofSeconds(120));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

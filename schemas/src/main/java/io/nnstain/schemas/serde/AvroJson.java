@@ -60,4 +60,96 @@ public final class AvroJson {
         }
         return F.textNode(v.toString());
     }
+
+    /**
+     * Reads plain JSON as written by {@link #toJson} back into a record of the contract; null stands for NaN
+     * where a float or double is not nullable.
+     *
+     * @throws IllegalArgumentException when the JSON does not fit the schema
+     */
+    public static <T extends org.apache.avro.specific.SpecificRecord> T read(JsonNode json, Class<T> type) {
+        Schema schema = AvroSerde.schemaOf(type);
+        return type.cast(value(json, schema, schema.getFullName()));
+    }
+
+    private static Object value(JsonNode json, Schema schema, String path) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (!json.isObject()) {
+                    throw new IllegalArgumentException(path + " is not an object");
+                }
+                org.apache.avro.specific.SpecificRecord record = (org.apache.avro.specific.SpecificRecord)
+                        org.apache.avro.specific.SpecificData.get().newRecord(null, schema);
+                for (Schema.Field f : schema.getFields()) {
+                    JsonNode v = json.get(f.name());
+                    if (v == null && f.hasDefaultValue()) {
+                        record.put(f.pos(), org.apache.avro.specific.SpecificData.get().getDefaultValue(f));
+                    } else {
+                        record.put(f.pos(), value(v == null ? F.nullNode() : v, f.schema(), path + "." + f.name()));
+                    }
+                }
+                return record;
+            }
+            case ARRAY -> {
+                if (!json.isArray()) {
+                    throw new IllegalArgumentException(path + " is not an array");
+                }
+                java.util.List<Object> list = new java.util.ArrayList<>(json.size());
+                for (JsonNode item : json) {
+                    list.add(value(item, schema.getElementType(), path + "[]"));
+                }
+                return list;
+            }
+            case UNION -> {
+                if (json.isNull() && schema.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL)) {
+                    return null;
+                }
+                for (Schema t : schema.getTypes()) {
+                    if (t.getType() != Schema.Type.NULL) {
+                        return value(json, t, path);
+                    }
+                }
+                throw new IllegalArgumentException(path + " fits no branch of its union");
+            }
+            case STRING -> {
+                return text(json, path);
+            }
+            case ENUM -> {
+                return org.apache.avro.specific.SpecificData.get().createEnum(text(json, path), schema);
+            }
+            case INT -> {
+                return number(json, path).intValue();
+            }
+            case LONG -> {
+                return number(json, path).longValue();
+            }
+            case FLOAT -> {
+                return json.isNull() ? Float.NaN : number(json, path).floatValue();
+            }
+            case DOUBLE -> {
+                return json.isNull() ? Double.NaN : number(json, path).doubleValue();
+            }
+            case BOOLEAN -> {
+                if (!json.isBoolean()) {
+                    throw new IllegalArgumentException(path + " is not true or false");
+                }
+                return json.booleanValue();
+            }
+            default -> throw new IllegalArgumentException(path + ": type " + schema.getType() + " is not read from JSON");
+        }
+    }
+
+    private static String text(JsonNode json, String path) {
+        if (!json.isTextual()) {
+            throw new IllegalArgumentException(path + " is not a string");
+        }
+        return json.textValue();
+    }
+
+    private static Number number(JsonNode json, String path) {
+        if (!json.isNumber()) {
+            throw new IllegalArgumentException(path + " is not a number");
+        }
+        return json.numberValue();
+    }
 }

@@ -6,6 +6,7 @@ import io.nnstain.schemas.avro.EpochSealed;
 import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
+import io.nnstain.schemas.avro.StructureSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,8 @@ public final class AvroSerde {
 
     /** Every record type of the contract. */
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(RunStarted.class,
-            RunFinished.class, NeuronSnapshot.class, EpochSealed.class, BatchSnapshot.class, EpochAssembled.class);
+            RunFinished.class, NeuronSnapshot.class, EpochSealed.class, BatchSnapshot.class, EpochAssembled.class,
+            StructureSnapshot.class);
 
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;

@@ -6,6 +6,7 @@ import io.nnstain.schemas.avro.EpochSealed;
 import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
+import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.topics.Topic.Key;
 import io.nnstain.schemas.topics.Topic.Partitioning;
 import java.util.List;
@@ -24,10 +25,13 @@ public final class Topics {
             Set.of(BatchSnapshot.class), Partitioning.BY_KEY);
     public static final Topic ASSEMBLED = new Topic("trace.assembled", Key.RUN_ID,
             Set.of(EpochAssembled.class), Partitioning.BY_KEY);
+    public static final Topic STRUCTURES = new Topic("structures", Key.RUN_ID,
+            Set.of(StructureSnapshot.class), Partitioning.BY_KEY);
     public static final Topic DEAD_LETTER = new Topic("dead-letter", Key.ORIGINAL_KEY,
             Set.of(), Partitioning.BY_KEY);
 
-    public static final List<Topic> ALL = List.of(RUNS, NEURONS, EPOCHS, BATCHES, ASSEMBLED, DEAD_LETTER);
+    public static final List<Topic> ALL = List.of(RUNS, NEURONS, EPOCHS, BATCHES, ASSEMBLED, STRUCTURES,
+            DEAD_LETTER);
 
     private Topics() {
     }

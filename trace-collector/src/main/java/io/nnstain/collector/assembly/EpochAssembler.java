@@ -1,6 +1,6 @@
 package io.nnstain.collector.assembly;
 
-import io.nnstain.collector.store.TraceStore;
+import io.nnstain.store.TraceStore;
 import io.nnstain.schemas.avro.BatchSnapshot;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.EpochSealed;

@@ -2,7 +2,7 @@ package io.nnstain.collector.messaging;
 
 import io.nnstain.collector.CollectorConfig;
 import io.nnstain.collector.assembly.EpochAssembler;
-import io.nnstain.collector.store.TraceStore;
+import io.nnstain.store.TraceStore;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.serde.AvroSerde;
 import io.nnstain.schemas.serde.AvroSerde.BadRecordException;

@@ -3,9 +3,9 @@ package io.nnstain.collector.assembly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nnstain.collector.store.Duck;
-import io.nnstain.collector.store.TraceReader;
-import io.nnstain.collector.store.TraceStore;
+import io.nnstain.store.Duck;
+import io.nnstain.store.TraceReader;
+import io.nnstain.store.TraceStore;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.EpochSealed;
 import io.nnstain.schemas.avro.NeuronSnapshot;

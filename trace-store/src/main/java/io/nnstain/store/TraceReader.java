@@ -1,4 +1,4 @@
-package io.nnstain.collector.store;
+package io.nnstain.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +60,106 @@ public final class TraceReader {
         } catch (SQLException e) {
             throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). */
+    public Optional<StoredRun> run(String run) {
+        return store.readJson(run, "run.json").map(StoredRun::of);
+    }
+
+    /**
+     * Every neuron of a stored epoch as arrays (weights, biases, class means; mean gradients where the trace
+     * has them).
+     *
+     * @throws IllegalStateException when the epoch is not stored or does not match the run's topology
+     */
+    public StoredEpoch epoch(StoredRun run, int epoch) {
+        int layers = run.layerCount();
+        int classes = run.classCount();
+        float[][][] classMeans = new float[layers][][];
+        float[][][] weights = new float[layers][][];
+        float[][] bias = new float[layers][];
+        float[][][] gradWeights = new float[layers][][];
+        float[][] gradBias = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            classMeans[l] = new float[run.widths()[l]][];
+            if (l > 0) {
+                weights[l] = new float[run.widths()[l]][];
+                bias[l] = new float[run.widths()[l]];
+                gradWeights[l] = new float[run.widths()[l]][];
+                gradBias[l] = new float[run.widths()[l]];
+            }
+        }
+        Path file = store.neuronsFile(run.runId(), epoch);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " is not stored");
+        }
+        boolean hasGradients = columns(file).contains("grad_weight_mean");
+        String sql = "SELECT layer_index, neuron, class_means, weights, bias, grad_bias"
+                + (hasGradients ? ", grad_weight_mean" : "") + " FROM read_parquet(" + Duck.literal(file.toString())
+                + ", hive_partitioning = false)";
+        int rows = 0;
+        boolean gradientsSeen = false;
+        try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                int l = rs.getInt(1);
+                int n = rs.getInt(2);
+                if (l < 0 || l >= layers || n < 0 || n >= run.widths()[l]) {
+                    throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds neuron " + n
+                            + " of layer " + l + ", outside the run's topology");
+                }
+                classMeans[l][n] = floats(rs.getArray(3));
+                if (classMeans[l][n].length != classes) {
+                    throw new IllegalStateException("neuron " + n + " of layer " + l + " has "
+                            + classMeans[l][n].length + " class means; the run has " + classes + " classes");
+                }
+                if (l > 0) {
+                    weights[l][n] = floats(rs.getArray(4));
+                    bias[l][n] = rs.getFloat(5);
+                    gradBias[l][n] = rs.getFloat(6);
+                    if (hasGradients && rs.getArray(7) != null) {
+                        gradWeights[l][n] = floats(rs.getArray(7));
+                        gradientsSeen = true;
+                    }
+                }
+                rows++;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
+        }
+        int expected = java.util.Arrays.stream(run.widths()).sum();
+        if (rows != expected) {
+            throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds " + rows
+                    + " neurons; the topology has " + expected);
+        }
+        return gradientsSeen ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
+                : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+    }
+
+    private static List<String> columns(Path file) {
+        List<String> names = new ArrayList<>();
+        try (Connection c = Duck.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + Duck.literal(file.toString())
+                        + ", hive_partitioning = false)")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    private static float[] floats(java.sql.Array array) throws SQLException {
+        if (array == null) {
+            return new float[0];
+        }
+        Object[] values = (Object[]) array.getArray();
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values[i]).floatValue();
+        }
+        return out;
     }
 
     public enum Format {

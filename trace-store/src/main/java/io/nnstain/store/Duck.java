@@ -1,4 +1,4 @@
-package io.nnstain.collector.store;
+package io.nnstain.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.nnstain.collector.store;
+package io.nnstain.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

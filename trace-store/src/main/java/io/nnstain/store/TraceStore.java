@@ -1,4 +1,4 @@
-package io.nnstain.collector.store;
+package io.nnstain.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,6 +155,19 @@ public final class TraceStore {
             Files.deleteIfExists(lines);
             Files.deleteIfExists(staging);
         }
+    }
+
+    /**
+     * Writes a JSON file under a run's folder (staging file, then atomic rename), for readers that store their
+     * results beside the trace, such as the analyzer's structures.
+     */
+    public Path writeJson(String runId, String relative, JsonNode value) {
+        Path target = runDir(runId).resolve(relative).normalize();
+        if (!target.startsWith(runDir(runId))) {
+            throw new IllegalArgumentException("'" + relative + "' is outside the run's folder");
+        }
+        writeJsonAtomically(target, value);
+        return target;
     }
 
     private void writeJsonAtomically(Path target, JsonNode value) {

@@ -1,0 +1,17 @@
+package io.nnstain.store;
+
+/**
+ * One scanned epoch of a run as the trace holds it, as arrays for computation. Layer {@code l} counts from the
+ * input (0); arrays of dense layers are indexed by the layer they feed, so {@code weights[l]} is (width l,
+ * width l-1) and {@code weights[0]} is null.
+ *
+ * @param classMeans per layer, (neurons, classes): mean activation of the neuron over the samples of a class
+ * @param weights per layer after the input, (out, in): the incoming weights at epoch end
+ * @param bias per layer after the input, (out)
+ * @param gradWeightMean per layer after the input, (out, in): the epoch's mean gradient of the loss with
+ *     respect to the weights; null when the trace has none (E_0, or traces written before it was recorded)
+ * @param gradBias per layer after the input, (out): the epoch's mean gradient of the bias, or null
+ */
+public record StoredEpoch(int epoch, float[][][] classMeans, float[][][] weights, float[][] bias,
+        float[][][] gradWeightMean, float[][] gradBias) {
+}
