@@ -110,6 +110,11 @@ class PipelineEndToEndTest {
                 assertEquals(s.getGradWeightNorm(), (Float) rs.getObject("grad_weight_norm"), key);
                 assertEquals(s.getGradBias(), (Float) rs.getObject("grad_bias"), key);
                 assertEquals(s.getWeightChange(), (Float) rs.getObject("weight_change"), key);
+                assertEquals(s.getGradWeightMean(), rs.getArray("grad_weight_mean") == null ? null
+                        : floats(rs.getArray("grad_weight_mean")), key);
+                if (rs.getInt("epoch") > 0 && rs.getInt("layer_index") > 0) {
+                    assertEquals(s.getWeights().size(), s.getGradWeightMean().size(), "a mean gradient per weight: " + key);
+                }
                 compared++;
             }
         }

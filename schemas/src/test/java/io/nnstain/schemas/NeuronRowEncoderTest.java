@@ -25,7 +25,8 @@ class NeuronRowEncoderTest {
                     i % 5, random.nextInt(2000), random.nextLong(), random.nextFloat(), random.nextFloat(),
                     -random.nextFloat(), random.nextFloat(), i % 7 == 0 ? Float.NaN : random.nextFloat(), classMeans,
                     input ? null : random.nextFloat(), weights, i % 2 == 0 ? null : random.nextFloat(),
-                    i % 4 == 0 ? null : -random.nextFloat(), i % 5 == 0 ? null : random.nextFloat());
+                    i % 4 == 0 ? null : -random.nextFloat(), i % 5 == 0 ? null : random.nextFloat(),
+                    input || i % 2 == 0 ? null : floats(random, weights.length));
             byte[] fast = encoder.encode(row);
             assertArrayEquals(serde.encode(row.toSnapshot()), fast, "row " + i);
             assertEquals(row.toSnapshot().toString(), serde.decode(fast, NeuronSnapshot.class).toString());

@@ -18,7 +18,8 @@ public final class TraceReader {
 
     /** Columns of an exported or looked-up row, epoch first. */
     public static final String COLUMNS = "epoch, layer, layer_index, neuron, samples, act_mean, act_std, act_min,"
-            + " act_max, zero_fraction, class_means, bias, weights, grad_weight_norm, grad_bias, weight_change";
+            + " act_max, zero_fraction, class_means, bias, weights, grad_weight_norm, grad_bias, weight_change,"
+            + " grad_weight_mean";
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -184,7 +185,8 @@ public final class TraceReader {
         String glob = store.runDir(run).resolve("epoch=*").resolve(TraceStore.NEURONS_FILE).toString();
         Path staging = out.resolveSibling("." + out.getFileName() + ".staging");
         String select = "SELECT " + COLUMNS + " FROM read_parquet(" + Duck.literal(glob)
-                + ", hive_partitioning = true, hive_types = {epoch: INTEGER}) ORDER BY epoch, layer_index, neuron";
+                + ", hive_partitioning = true, hive_types = {epoch: INTEGER}, union_by_name = true)"
+                + " ORDER BY epoch, layer_index, neuron";
         try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
             if (format == Format.CSV) {
                 s.execute("COPY (" + select + ") TO " + Duck.literal(staging.toString()) + " (FORMAT csv, HEADER true)");

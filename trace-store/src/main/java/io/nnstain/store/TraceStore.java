@@ -121,12 +121,13 @@ public final class TraceStore {
     private static final String NEURON_COLUMNS = "{run_id: 'VARCHAR', layer: 'VARCHAR', layer_index: 'INTEGER',"
             + " neuron: 'INTEGER', samples: 'BIGINT', act_mean: 'DOUBLE', act_std: 'DOUBLE', act_min: 'DOUBLE',"
             + " act_max: 'DOUBLE', zero_fraction: 'DOUBLE', class_means: 'DOUBLE[]', bias: 'DOUBLE',"
-            + " weights: 'DOUBLE[]', grad_weight_norm: 'DOUBLE', grad_bias: 'DOUBLE', weight_change: 'DOUBLE'}";
+            + " weights: 'DOUBLE[]', grad_weight_norm: 'DOUBLE', grad_bias: 'DOUBLE', weight_change: 'DOUBLE',"
+            + " grad_weight_mean: 'DOUBLE[]'}";
     private static final String NEURON_SELECT = "run_id, layer, layer_index, neuron, samples, act_mean::FLOAT AS act_mean,"
             + " act_std::FLOAT AS act_std, act_min::FLOAT AS act_min, act_max::FLOAT AS act_max,"
             + " zero_fraction::FLOAT AS zero_fraction, class_means::FLOAT[] AS class_means, bias::FLOAT AS bias,"
             + " weights::FLOAT[] AS weights, grad_weight_norm::FLOAT AS grad_weight_norm, grad_bias::FLOAT AS grad_bias,"
-            + " weight_change::FLOAT AS weight_change";
+            + " weight_change::FLOAT AS weight_change, grad_weight_mean::FLOAT[] AS grad_weight_mean";
     private static final String BATCH_COLUMNS = "{run_id: 'VARCHAR', epoch: 'INTEGER', batch: 'INTEGER',"
             + " layer: 'VARCHAR', layer_index: 'INTEGER', batch_size: 'INTEGER', loss: 'DOUBLE',"
             + " neuron_means: 'DOUBLE[]', zero_fraction: 'DOUBLE'}";

@@ -83,7 +83,7 @@ public class AnalysisService {
         if (!store.hasRun(runId)) {
             throw new NotFound("no run '" + runId + "'; runs: " + String.join(", ", store.runs()));
         }
-        StoredRun run = reader.run(runId).orElseThrow(() -> new NotFound("run '" + runId
+        StoredRun run = reader.run(runId).orElseThrow(() -> new NotYetStored("run '" + runId
                 + "' has no run.json yet (its RunStarted has not been stored)"));
         runs.put(runId, run);
         return run;
@@ -324,8 +324,18 @@ public class AnalysisService {
     }
 
     /** Something asked for is not there (run, epoch); the message says what is. */
-    public static final class NotFound extends RuntimeException {
+    public static class NotFound extends RuntimeException {
         public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The run's metadata is not stored yet: the collector stores RunStarted from another topic than the
+     * epochs, so an epoch's announcement can come first. Worth waiting for.
+     */
+    public static final class NotYetStored extends NotFound {
+        public NotYetStored(String message) {
             super(message);
         }
     }

@@ -44,6 +44,8 @@ import org.jboss.logging.Logger;
 public class AssembledConsumer {
 
     private static final Logger LOG = Logger.getLogger(AssembledConsumer.class);
+    /** How long an epoch waits for its run's metadata before it is dead-lettered. */
+    static final Duration METADATA_WAIT = Duration.ofSeconds(60);
 
     private final AnalyzerConfig config;
     private final AnalysisService analysis;
@@ -154,7 +156,7 @@ public class AssembledConsumer {
         StructureSnapshot snapshot;
         long start = System.nanoTime();
         try {
-            snapshot = analysis.analyse(run, assembled.getEpoch(), analysis.defaults());
+            snapshot = analyseWhenStored(run, assembled.getEpoch());
         } catch (AnalysisService.NotFound | IllegalArgumentException | IllegalStateException e) {
             deadLetter(r, "cannot analyse E_" + assembled.getEpoch() + " of run " + run + ": " + e.getMessage(), producer);
             return;
@@ -170,6 +172,26 @@ public class AssembledConsumer {
                     LOG.errorf(e, "run %s: emergence and verification failed", run);
                 }
             });
+        }
+    }
+
+    /** Analyses the epoch, waiting (up to {@link #METADATA_WAIT}) for the run's run.json if it is not stored yet. */
+    private StructureSnapshot analyseWhenStored(String run, int epoch) {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                return analysis.analyse(run, epoch, analysis.defaults());
+            } catch (AnalysisService.NotYetStored e) {
+                if (System.nanoTime() > deadline || !running) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -185,4 +185,14 @@ public record RunSpec(String dataset, List<Integer> hidden, String activation, S
         return new RunSpec(dataset, hidden, activation, optimizer, learningRate, batchSize, epochs, v, epochIntervals,
                 dropBatches, validationFraction, probeSetSize, samples, classes, features, noise);
     }
+
+    public RunSpec withOptimizer(String v, double lr) {
+        return new RunSpec(dataset, hidden, activation, v, lr, batchSize, epochs, seed, epochIntervals,
+                dropBatches, validationFraction, probeSetSize, samples, classes, features, noise);
+    }
+
+    public RunSpec withProbeSetSize(int v) {
+        return new RunSpec(dataset, hidden, activation, optimizer, learningRate, batchSize, epochs, seed,
+                epochIntervals, dropBatches, validationFraction, v, samples, classes, features, noise);
+    }
 }

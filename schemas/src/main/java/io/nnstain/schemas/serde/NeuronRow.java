@@ -11,17 +11,19 @@ import java.util.List;
  *
  * @param bias null for the input layer
  * @param weights incoming weights; empty for the input layer
+ * @param gradWeightMean the incoming weights' mean gradient over the epoch; null at E_0 and for the input layer
  */
 public record NeuronRow(String runId, int epoch, String layer, int layerIndex, int neuron, long samples,
         float actMean, float actStd, float actMin, float actMax, float zeroFraction, float[] classMeans, Float bias,
-        float[] weights, Float gradWeightNorm, Float gradBias, Float weightChange) {
+        float[] weights, Float gradWeightNorm, Float gradBias, Float weightChange, float[] gradWeightMean) {
 
     public NeuronSnapshot toSnapshot() {
         return NeuronSnapshot.newBuilder().setRunId(runId).setEpoch(epoch).setLayer(layer).setLayerIndex(layerIndex)
                 .setNeuron(neuron).setSamples(samples).setActMean(actMean).setActStd(actStd).setActMin(actMin)
                 .setActMax(actMax).setZeroFraction(zeroFraction).setClassMeans(boxed(classMeans)).setBias(bias)
                 .setWeights(boxed(weights)).setGradWeightNorm(gradWeightNorm).setGradBias(gradBias)
-                .setWeightChange(weightChange).build();
+                .setWeightChange(weightChange).setGradWeightMean(gradWeightMean == null ? null : boxed(gradWeightMean))
+                .build();
     }
 
     private static List<Float> boxed(float[] values) {

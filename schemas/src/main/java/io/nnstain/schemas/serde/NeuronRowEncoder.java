@@ -51,6 +51,13 @@ public final class NeuronRowEncoder {
             optional(r.gradWeightNorm());
             optional(r.gradBias());
             optional(r.weightChange());
+            if (r.gradWeightMean() == null) {
+                encoder.writeIndex(0);
+                encoder.writeNull();
+            } else {
+                encoder.writeIndex(1);
+                floats(r.gradWeightMean());
+            }
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

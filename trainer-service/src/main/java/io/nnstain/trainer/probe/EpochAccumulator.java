@@ -23,6 +23,9 @@ final class EpochAccumulator {
     // per non-input neuron j (global index - inputWidth): mean over batches of ‖∂L/∂w_j‖ and of ∂L/∂b_j
     final double[] gradNormSum;
     final double[] gradBiasSum;
+    // per dense layer (index = layer - 1), row-major (out, in): the sum over batches of ∂L/∂W
+    double[][] gradSum;
+    int[] gradWidths;
     int gradBatches;
     long correct;
     final long[] classCorrect;
@@ -89,15 +92,24 @@ final class EpochAccumulator {
 
     /** @param gw per dense layer its weight gradient, row-major (out, in); @param gb its bias gradient (out) */
     void addGradients(float[][] gw, float[][] gb, int[] widths) {
+        if (gradSum == null) {
+            gradWidths = widths.clone();
+            gradSum = new double[gw.length][];
+            for (int l = 0; l < gw.length; l++) {
+                gradSum[l] = new double[gw[l].length];
+            }
+        }
         int dst = 0;
         for (int l = 1; l < widths.length; l++) {
             int in = widths[l - 1];
             int out = widths[l];
             float[] g = gw[l - 1];
+            double[] sum = gradSum[l - 1];
             for (int j = 0; j < out; j++) {
                 double sq = 0;
                 for (int i = j * in, end = i + in; i < end; i++) {
                     sq += (double) g[i] * g[i];
+                    sum[i] += g[i];
                 }
                 gradNormSum[dst + j] += Math.sqrt(sq);
                 gradBiasSum[dst + j] += gb[l - 1][j];
@@ -105,6 +117,20 @@ final class EpochAccumulator {
             dst += out;
         }
         gradBatches++;
+    }
+
+    /** The mean gradient of neuron {@code neuron}'s incoming weights in layer {@code layer} (≥ 1); null before any batch. */
+    float[] gradMean(int layer, int neuron) {
+        if (gradBatches == 0) {
+            return null;
+        }
+        int in = gradWidths[layer - 1];
+        double[] sum = gradSum[layer - 1];
+        float[] mean = new float[in];
+        for (int i = 0; i < in; i++) {
+            mean[i] = (float) (sum[neuron * in + i] / gradBatches);
+        }
+        return mean;
     }
 
     static int argmax(float[] values, int from, int count) {

@@ -30,6 +30,7 @@ final class NeuronSnapshots {
         Float gradWeightNorm = null;
         Float gradBias = null;
         Float weightChange = null;
+        float[] gradWeightMean = null;
         if (params != null) {
             int from = neuron * params.in();
             weights = Arrays.copyOfRange(params.weights(), from, from + params.in());
@@ -38,6 +39,7 @@ final class NeuronSnapshots {
             if (acc.gradBatches > 0) {
                 gradWeightNorm = (float) (acc.gradNormSum[j] / acc.gradBatches);
                 gradBias = (float) (acc.gradBiasSum[j] / acc.gradBatches);
+                gradWeightMean = acc.gradMean(layerIndex, neuron);
             }
             if (previous != null) {
                 double change = 0;
@@ -51,6 +53,6 @@ final class NeuronSnapshots {
         }
         return new NeuronRow(runId, acc.epoch, layer, layerIndex, neuron, n, (float) mean, (float) Math.sqrt(variance),
                 acc.min[k], acc.max[k], (float) acc.zeros[k] / n, classMeans, bias, weights, gradWeightNorm, gradBias,
-                weightChange);
+                weightChange, gradWeightMean);
     }
 }

@@ -52,6 +52,39 @@ class ProbeTest {
         assertNull(initial.getWeightChange());
     }
 
+    /**
+     * Plain SGD moves the weights by -lr times the sum of the batch gradients, so the epoch's weight change
+     * must equal -lr x batches x the recorded mean gradient: an independent check of grad_weight_mean.
+     */
+    @Test
+    void shouldRecordTheMeanGradientThatPlainSgdMovedTheWeightsBy() {
+        float lr = 0.05f;
+        RunSpec spec = SMALL.withOptimizer("sgd", lr);
+        MemorySink sink = trace(spec);
+        int batches = (Datasets.prepare(spec).train().size() + spec.batchSize() - 1) / spec.batchSize();
+        int checked = 0;
+        for (String layer : List.of("hidden_1", "hidden_2", "output")) {
+            List<NeuronSnapshot> before = sink.neuronsOf(2, layer);
+            List<NeuronSnapshot> after = sink.neuronsOf(3, layer);
+            for (int n = 0; n < after.size(); n++) {
+                List<Float> g = after.get(n).getGradWeightMean();
+                assertEquals(after.get(n).getWeights().size(), g.size());
+                double norm = 0;
+                for (int i = 0; i < g.size(); i++) {
+                    double moved = after.get(n).getWeights().get(i) - before.get(n).getWeights().get(i);
+                    assertEquals(-lr * batches * g.get(i), moved, 1e-5 + 1e-3 * Math.abs(moved), layer + " n_" + n + " w" + i);
+                    norm += g.get(i) * g.get(i);
+                    checked++;
+                }
+                assertTrue(Math.sqrt(norm) <= after.get(n).getGradWeightNorm() * (1 + 1e-5),
+                        "the mean's norm is at most the mean of the norms");
+            }
+        }
+        assertEquals(2 * 8 + 8 * 6 + 6 * 2, checked);
+        assertNull(sink.neuronsOf(0, "output").get(0).getGradWeightMean(), "no gradients before training");
+        assertNull(sink.neuronsOf(3, "input").get(0).getGradWeightMean());
+    }
+
     /** E_0 is a pure forward pass: recompute it in plain Java from the snapshot's own weights. */
     @Test
     void shouldRecordInitialActivationsThatThePublishedWeightsReproduce() {
