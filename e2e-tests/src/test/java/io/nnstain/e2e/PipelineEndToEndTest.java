@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -270,23 +268,7 @@ class PipelineEndToEndTest {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Every record of a topic up to its current end, all partitions. */
     private List<ConsumerRecord<String, byte[]>> readAll(io.nnstain.schemas.topics.Topic topic) {
-        String name = new TopicNamespace(pipeline.prefix).name(topic);
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = consumer()) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo info : c.partitionsFor(name)) {
-                parts.add(new TopicPartition(name, info.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return pipeline.readAll(topic);
     }
 }

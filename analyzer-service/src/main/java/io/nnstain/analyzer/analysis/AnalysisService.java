@@ -260,6 +260,39 @@ public class AnalysisService {
         return node;
     }
 
+    /**
+     * The network of an epoch rebuilt from the trace alone, run on the run's probe set: its predictions and,
+     * at the final epoch of a finished run, how many agree with the trainer's own (RunFinished).
+     */
+    public ObjectNode predictions(String runId, int epoch) {
+        StoredRun run = run(runId);
+        requireEpoch(run, epoch);
+        TracedNetwork net = TracedNetwork.of(run, reader.epoch(run, epoch));
+        int[] predicted = net.predict(run.probeFeatures(), null);
+        int right = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            right += predicted[i] == run.probeLabels()[i] ? 1 : 0;
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("run_id", runId);
+        node.put("epoch", epoch);
+        node.put("probe_samples", predicted.length);
+        node.put("accuracy", predicted.length == 0 ? Double.NaN : (double) right / predicted.length);
+        node.set("labels", json.valueToTree(run.probeLabels()));
+        node.set("predictions", json.valueToTree(predicted));
+        Optional<JsonNode> finished = store.readJson(runId, "finished.json");
+        if (finished.isPresent() && epoch == run.finalEpoch()) {
+            JsonNode trainer = finished.get().path("probe_predictions");
+            int agree = 0;
+            for (int i = 0; i < predicted.length && i < trainer.size(); i++) {
+                agree += trainer.get(i).asInt() == predicted[i] ? 1 : 0;
+            }
+            node.set("trainer_predictions", trainer);
+            node.put("agree_with_trainer", agree);
+        }
+        return node;
+    }
+
     public int randomDraws() {
         return config.randomDraws();
     }

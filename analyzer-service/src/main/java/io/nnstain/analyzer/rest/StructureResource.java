@@ -106,6 +106,14 @@ public class StructureResource {
         });
     }
 
+    /** The network rebuilt from the trace at an epoch (default: the latest stored), run on the probe set. */
+    @GET
+    @Path("/{run}/predictions")
+    public Response predictions(@PathParam("run") String run, @QueryParam("epoch") String epoch) {
+        return answer(() -> analysis.predictions(run, epoch == null || epoch.isBlank() ? epoch(run, "latest")
+                : epoch(run, epoch)));
+    }
+
     /** Per class: structure size, settling epoch and ablation effect beside the random baseline. */
     @GET
     @Path("/{run}/summary")
