@@ -201,10 +201,7 @@ public final class StackLauncher {
         if (state.isEmpty()) {
             return false;
         }
-        // services first, so that they do not log a vanished broker; the broker last
-        List<Long> pids = new ArrayList<>(state.get().pids());
-        java.util.Collections.reverse(pids);
-        stop(pids);
+        stop(state.get().pids()); // recorded broker first; stop(List) stops it last
         try {
             Files.deleteIfExists(StackState.file(layout.home()));
         } catch (IOException e) {
@@ -214,7 +211,19 @@ public final class StackLauncher {
     }
 
     /** SIGTERM to each, SIGKILL to what still runs after 20 s. */
+    /**
+     * Stops the services first and the broker (the first PID, as {@link #start} records them) last, so that the consumers can leave their
+     * groups: a member that never left holds its partitions until its session times out, and the next
+     * stack's consumer would wait that long before it reads anything.
+     */
     public static void stop(List<Long> pids) {
+        if (pids.size() > 1) {
+            terminate(pids.subList(1, pids.size()));
+        }
+        terminate(pids.subList(0, Math.min(1, pids.size())));
+    }
+
+    private static void terminate(List<Long> pids) {
         List<ProcessHandle> handles = new ArrayList<>();
         for (long pid : pids) {
             ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(StackLauncher::isJava).ifPresent(h -> {

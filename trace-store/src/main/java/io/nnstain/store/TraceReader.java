@@ -95,31 +95,33 @@ public final class TraceReader {
         if (!Files.exists(file)) {
             throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " is not stored");
         }
-        boolean hasGradients = columns(file).contains("grad_weight_mean");
-        String sql = "SELECT layer_index, neuron, class_means, weights, bias, grad_bias"
-                + (hasGradients ? ", grad_weight_mean" : "") + " FROM read_parquet(" + Duck.literal(file.toString())
-                + ", hive_partitioning = false)";
+        // every column, so that traces from before grad_weight_mean was recorded read too
+        String sql = "SELECT * FROM read_parquet(" + Duck.literal(file.toString()) + ", hive_partitioning = false)";
         int rows = 0;
         boolean gradientsSeen = false;
         try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            boolean hasGradients = false;
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                hasGradients |= rs.getMetaData().getColumnName(i).equals("grad_weight_mean");
+            }
             while (rs.next()) {
-                int l = rs.getInt(1);
-                int n = rs.getInt(2);
+                int l = rs.getInt("layer_index");
+                int n = rs.getInt("neuron");
                 if (l < 0 || l >= layers || n < 0 || n >= run.widths()[l]) {
                     throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds neuron " + n
                             + " of layer " + l + ", outside the run's topology");
                 }
-                classMeans[l][n] = floats(rs.getArray(3));
+                classMeans[l][n] = floats(rs.getArray("class_means"));
                 if (classMeans[l][n].length != classes) {
                     throw new IllegalStateException("neuron " + n + " of layer " + l + " has "
                             + classMeans[l][n].length + " class means; the run has " + classes + " classes");
                 }
                 if (l > 0) {
-                    weights[l][n] = floats(rs.getArray(4));
-                    bias[l][n] = rs.getFloat(5);
-                    gradBias[l][n] = rs.getFloat(6);
-                    if (hasGradients && rs.getArray(7) != null) {
-                        gradWeights[l][n] = floats(rs.getArray(7));
+                    weights[l][n] = floats(rs.getArray("weights"));
+                    bias[l][n] = rs.getFloat("bias");
+                    gradBias[l][n] = rs.getFloat("grad_bias");
+                    if (hasGradients && rs.getArray("grad_weight_mean") != null) {
+                        gradWeights[l][n] = floats(rs.getArray("grad_weight_mean"));
                         gradientsSeen = true;
                     }
                 }
@@ -135,20 +137,6 @@ public final class TraceReader {
         }
         return gradientsSeen ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
                 : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
-    }
-
-    private static List<String> columns(Path file) {
-        List<String> names = new ArrayList<>();
-        try (Connection c = Duck.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + Duck.literal(file.toString())
-                        + ", hive_partitioning = false)")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
-        }
-        return names;
     }
 
     private static float[] floats(java.sql.Array array) throws SQLException {

@@ -70,6 +70,11 @@ public class AnalysisService {
         return store;
     }
 
+    /** Runs the analysis on synthetic data until the JIT has compiled it (see {@link Warmup}). */
+    public void warmUp() {
+        Warmup.run(40);
+    }
+
     public AnalysisParams defaults() {
         return new AnalysisParams(config.coverage(), config.maxFraction(), AnalysisParams.Z_PLUS);
     }

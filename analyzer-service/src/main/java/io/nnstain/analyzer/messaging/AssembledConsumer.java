@@ -95,6 +95,10 @@ public class AssembledConsumer {
     }
 
     private void run() {
+        status = "warming up";
+        long start = System.nanoTime();
+        analysis.warmUp();
+        LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
         while (running) {
             try {
                 status = "creating topics on " + config.kafkaBootstrapServers();
@@ -210,6 +214,8 @@ public class AssembledConsumer {
         // committed by hand, after the structures are stored and published
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a member that died without leaving blocks a restarted one until its session ends (default 45 s)
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return p;
