@@ -38,6 +38,19 @@ class RelevanceTest {
         }
     }
 
+    /** The pitfall of LRP-z on class means: contributions that nearly cancel make the shares explode. */
+    @Test
+    void shouldKeepSharesBoundedWhereContributionsNearlyCancelUnderZPlusButNotUnderZ() {
+        float[][][] w = {null, {{1f, -0.999f}}, {{1f}, {0.5f}}};
+        TracedNetwork net = new TracedNetwork(new int[] {2, 1, 2}, List.of("identity", "relu", "identity"), w,
+                new float[][] {null, {0f}, {0f, 0f}});
+        float[][][] means = {{{1f, 1f}, {1f, 1f}}, {{0.001f, 0.001f}}, {{0.001f, 0.001f}, {0.0005f, 0.0005f}}};
+        double[] z = Relevance.of(net, means, 0, RelevanceRule.Z).perLayer()[0];
+        double[] zPlus = Relevance.of(net, means, 0, RelevanceRule.Z_PLUS).perLayer()[0];
+        assertTrue(Math.abs(z[0]) > 500 && z[1] < -500, "z: " + Arrays.toString(z));
+        assertArrayEquals(new double[] {1, 0}, zPlus, 1e-12);
+    }
+
     @Test
     void shouldSplitRelevanceAlongEdgesAsItSplitsAmongNeurons() {
         Random rnd = new Random(11);

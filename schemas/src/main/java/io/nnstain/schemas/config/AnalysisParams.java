@@ -19,6 +19,13 @@ public record AnalysisParams(double coverage, double maxFraction, String rule) {
 
     public AnalysisParams {
         List<String> problems = new ArrayList<>();
+        check(coverage, maxFraction, rule, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRunSpecException(problems);
+        }
+    }
+
+    private static void check(double coverage, double maxFraction, String rule, List<String> problems) {
         if (!(coverage > 0 && coverage <= 1)) {
             problems.add("coverage (--coverage): " + coverage + " is not accepted; expected a share > 0 and <= 1 (e.g. 0.8)");
         }
@@ -28,9 +35,6 @@ public record AnalysisParams(double coverage, double maxFraction, String rule) {
         }
         if (rule == null || !RULES.contains(rule)) {
             problems.add("rule (--rule): '" + rule + "' is not accepted; accepted: " + String.join(", ", RULES));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRunSpecException(problems);
         }
     }
 
@@ -43,10 +47,12 @@ public record AnalysisParams(double coverage, double maxFraction, String rule) {
         List<String> problems = new ArrayList<>();
         double c = number("coverage (--coverage)", coverage, DEFAULT_COVERAGE, problems);
         double m = number("max_fraction (--max-fraction)", maxFraction, DEFAULT_MAX_FRACTION, problems);
+        String r = rule == null || rule.isBlank() ? Z_PLUS : rule.trim();
+        check(c, m, r, problems); // a value that is not a number stands as its default here: reported once
         if (!problems.isEmpty()) {
             throw new InvalidRunSpecException(problems);
         }
-        return new AnalysisParams(c, m, rule == null || rule.isBlank() ? Z_PLUS : rule.trim());
+        return new AnalysisParams(c, m, r);
     }
 
     private static double number(String name, String text, double fallback, List<String> problems) {
