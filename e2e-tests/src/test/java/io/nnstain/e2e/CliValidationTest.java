@@ -40,4 +40,25 @@ class CliValidationTest {
         assertTrue(err.toString().contains(named), err.toString());
         assertFalse(Files.exists(home.resolve("stack.json")), "no stack may start for a bad option");
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--coverage|0|coverage (--coverage)",
+            "--coverage|1.5|coverage (--coverage)",
+            "--max-fraction|abc|max_fraction (--max-fraction)",
+            "--rule|lrp|accepted: z-plus, z"})
+    void shouldRefuseBadAnalysisParametersBeforeAskingAnyService(String option, String value, String named) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true));
+            code = Nnstain.execute("--home", home.toString(), "analyze", "some-run", option, value);
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(2, code);
+        assertTrue(err.toString().contains(named), err.toString());
+        assertFalse(Files.exists(home.resolve("stack.json")), "no stack may start for a bad option");
+    }
 }
