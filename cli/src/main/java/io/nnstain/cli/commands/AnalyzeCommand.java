@@ -66,12 +66,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     c.path("random_other_drop").asDouble());
         }
         out.printf(Locale.ROOT, "%-12s %-16s %8s %11.3f %11.3f %11.3f %11.3f%n", "mean", "",
-                "E_" + s.path("median_settling_epoch").asText(), s.path("mean_class_drop").asDouble(),
+                median(s.path("median_settling_epoch").asDouble()), s.path("mean_class_drop").asDouble(),
                 s.path("mean_other_drop").asDouble(), s.path("mean_random_class_drop").asDouble(),
                 s.path("mean_random_other_drop").asDouble());
         out.println("(settles: the median over classes in the last line; drops are accuracy drops on the run's probe set"
                 + " when the structure's hidden neurons are silenced; random: same-size random sets, mean of "
                 + s.path("random_draws").asInt() + " draws)");
+    }
+
+    /** E_16, or E_16.5 for the mean of two middle classes. */
+    private static String median(double epoch) {
+        return epoch == Math.rint(epoch) ? "E_" + (long) epoch : String.format(Locale.ROOT, "E_%.1f", epoch);
     }
 
     private static String clip(String name) {
