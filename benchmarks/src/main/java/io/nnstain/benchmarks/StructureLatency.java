@@ -3,6 +3,7 @@ package io.nnstain.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.StructureSnapshot;
+import io.nnstain.schemas.messaging.TopicReader;
 import io.nnstain.schemas.serde.AvroSerde;
 import io.nnstain.schemas.topics.Topic;
 import io.nnstain.schemas.topics.TopicNamespace;
@@ -12,14 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,21 +92,6 @@ public final class StructureLatency implements Callable<Integer> {
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String servers, TopicNamespace ns, Topic topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", servers);
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            String name = ns.name(topic);
-            List<TopicPartition> parts = c.partitionsFor(name).stream()
-                    .map(i -> new TopicPartition(name, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return TopicReader.readAll(servers, ns.name(topic), Duration.ofSeconds(30));
     }
 }

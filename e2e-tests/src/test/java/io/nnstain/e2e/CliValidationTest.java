@@ -27,18 +27,7 @@ class CliValidationTest {
             "--epochs|-1|epochs (--epochs)",
             "--epochs|many|--epochs"})
     void shouldRefuseBadOptionsBeforeStartingAnything(String option, String value, String named) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(err, true));
-            code = Nnstain.execute("--home", home.toString(), "train", option, value);
-        } finally {
-            System.setErr(original);
-        }
-        assertEquals(2, code);
-        assertTrue(err.toString().contains(named), err.toString());
-        assertFalse(Files.exists(home.resolve("stack.json")), "no stack may start for a bad option");
+        assertRefused(named, "train", option, value);
     }
 
     @ParameterizedTest
@@ -48,12 +37,21 @@ class CliValidationTest {
             "--max-fraction|abc|max_fraction (--max-fraction)",
             "--rule|lrp|accepted: z-plus, z"})
     void shouldRefuseBadAnalysisParametersBeforeAskingAnyService(String option, String value, String named) {
+        assertRefused(named, "analyze", "some-run", option, value);
+    }
+
+    /** Exit 2, the option named on stderr, and no stack started. */
+    private void assertRefused(String named, String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try {
             System.setErr(new PrintStream(err, true));
-            code = Nnstain.execute("--home", home.toString(), "analyze", "some-run", option, value);
+            String[] all = new String[args.length + 2];
+            all[0] = "--home";
+            all[1] = home.toString();
+            System.arraycopy(args, 0, all, 2, args.length);
+            code = Nnstain.execute(all);
         } finally {
             System.setErr(original);
         }

@@ -153,28 +153,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Every record of a topic (of this pipeline's namespace) up to its current end, all partitions. */
-    java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> readAll(
-            io.nnstain.schemas.topics.Topic topic) {
-        String name = new io.nnstain.schemas.topics.TopicNamespace(prefix).name(topic);
-        var out = new java.util.ArrayList<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>();
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", bootstrap);
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            var parts = new java.util.ArrayList<org.apache.kafka.common.TopicPartition>();
-            for (var info : c.partitionsFor(name)) {
-                parts.add(new org.apache.kafka.common.TopicPartition(name, info.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> readAll(io.nnstain.schemas.topics.Topic topic) {
+        return io.nnstain.schemas.messaging.TopicReader.readAll(bootstrap,
+                new io.nnstain.schemas.topics.TopicNamespace(prefix).name(topic), Duration.ofSeconds(30));
     }
 
     @Override

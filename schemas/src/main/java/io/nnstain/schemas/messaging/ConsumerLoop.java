@@ -1,0 +1,171 @@
+package io.nnstain.schemas.messaging;
+
+import io.nnstain.schemas.topics.TopicAdmin;
+import io.nnstain.schemas.topics.TopicNamespace;
+import io.nnstain.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * A service's consuming thread: creates the topics if needed, consumes until stopped, and after an error
+ * starts again from the last committed offsets. Offsets are committed by the subclass, never automatically;
+ * records it cannot use go to the dead-letter topic with the reason in headers, never crash the loop.
+ */
+public abstract class ConsumerLoop {
+
+    private final String name;
+    private final String bootstrapServers;
+    private final String group;
+    private final int neuronPartitions;
+    private final Logger log;
+    protected final TopicNamespace namespace;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private volatile String status = "starting";
+    private volatile long deadLettered;
+    private Thread thread;
+
+    /**
+     * @param name the thread's name and the producer's client id
+     * @param neuronPartitions partitions of the neurons topic if this service is the first to create the topics
+     */
+    protected ConsumerLoop(String name, String bootstrapServers, String group, TopicNamespace namespace,
+            int neuronPartitions, Logger log) {
+        this.name = name;
+        this.bootstrapServers = bootstrapServers;
+        this.group = group;
+        this.namespace = namespace;
+        this.neuronPartitions = neuronPartitions;
+        this.log = log;
+    }
+
+    /** Reads with {@code consumer} until {@link #running()} is false, committing what is done. */
+    protected abstract void consume(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer);
+
+    /** Runs once on the loop's thread before anything else (default: nothing). */
+    protected void beforeConsuming() {
+    }
+
+    /** Adjusts the consumer's settings (default: none). */
+    protected void configure(Properties consumerProps) {
+    }
+
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, name);
+        thread.start();
+    }
+
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (thread != null) {
+                thread.join(15_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** "consuming" when the loop reads; otherwise what it waits for. */
+    public String status() {
+        return status;
+    }
+
+    protected void status(String status) {
+        this.status = status;
+    }
+
+    public long deadLettered() {
+        return deadLettered;
+    }
+
+    protected boolean running() {
+        return running;
+    }
+
+    private void run() {
+        beforeConsuming();
+        while (running) {
+            try {
+                status = "creating topics on " + bootstrapServers;
+                TopicAdmin.ensureTopics(bootstrapServers, namespace, neuronPartitions, Duration.ofSeconds(30));
+                try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
+                        new ByteArrayDeserializer());
+                        KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                                new ByteArraySerializer())) {
+                    consumer = c;
+                    consume(c, p);
+                } finally {
+                    consumer = null;
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                status = "retrying after error: " + e.getMessage();
+                log.errorf(e, "%s failed; starting again in 2 s from the last committed offsets", name);
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends the record as it came to the dead-letter topic, with why and where from in headers. */
+    protected void deadLetter(ConsumerRecord<String, byte[]> r, String reason, KafkaProducer<String, byte[]> producer) {
+        log.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
+        ProducerRecord<String, byte[]> dl = new ProducerRecord<>(namespace.name(Topics.DEAD_LETTER), r.key(), r.value());
+        dl.headers().add("nnstain.error", reason.getBytes(StandardCharsets.UTF_8));
+        dl.headers().add("nnstain.source", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
+        producer.send(dl);
+        deadLettered++;
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // offsets are committed by hand, only past what is durable
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // a member that died without leaving blocks a restarted one until its session ends (default 45 s)
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        configure(p);
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, name);
+        // a structure snapshot of a wide network (every neuron's relevance for every class) passes 1 MB
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        return p;
+    }
+}
