@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnstain.analyzer.AnalyzerConfig;
 import io.nnstain.analyzer.emergence.Emergence;
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.analyzer.relevance.Pathway;
 import io.nnstain.analyzer.relevance.StructureFinder;
 import io.nnstain.analyzer.verify.Ablation;

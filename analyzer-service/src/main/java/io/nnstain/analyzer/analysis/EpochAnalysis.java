@@ -1,6 +1,6 @@
 package io.nnstain.analyzer.analysis;
 
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.analyzer.relevance.Pathway;
 import io.nnstain.analyzer.relevance.Stains;
 import io.nnstain.analyzer.relevance.StructureFinder;

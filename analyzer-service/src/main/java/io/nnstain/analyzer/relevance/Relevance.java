@@ -1,6 +1,6 @@
 package io.nnstain.analyzer.relevance;
 
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 
 /**
  * Propagates a class's relevance backwards through the network of one epoch, layer by layer, splitting each

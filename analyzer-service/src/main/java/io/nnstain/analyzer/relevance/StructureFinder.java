@@ -1,6 +1,6 @@
 package io.nnstain.analyzer.relevance;
 
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.schemas.config.AnalysisParams;
 import java.util.ArrayList;
 import java.util.Comparator;

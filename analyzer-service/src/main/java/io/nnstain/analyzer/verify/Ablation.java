@@ -1,6 +1,6 @@
 package io.nnstain.analyzer.verify;
 
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.analyzer.relevance.Pathway;
 import java.util.SplittableRandom;
 

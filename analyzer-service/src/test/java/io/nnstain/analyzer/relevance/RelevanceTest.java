@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nnstain.analyzer.model.TracedNetwork;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.analyzer.verify.Ablation;
 import io.nnstain.schemas.config.AnalysisParams;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
-package io.nnstain.analyzer.model;
+package io.nnstain.store;
 
-import io.nnstain.store.StoredEpoch;
-import io.nnstain.store.StoredRun;
 import java.util.List;
 
 /**
@@ -122,7 +120,7 @@ public final class TracedNetwork {
         return out;
     }
 
-    static double activate(String activation, double z) {
+    public static double activate(String activation, double z) {
         return switch (activation) {
             case "relu" -> z > 0 ? z : 0;
             case "tanh" -> Math.tanh(z);
