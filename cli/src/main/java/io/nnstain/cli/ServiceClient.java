@@ -63,6 +63,17 @@ public final class ServiceClient {
                 + query(p))).GET(), Duration.ofMinutes(5));
     }
 
+    /** The viz service's view of a run: analysed epochs, and its results/index.html once written. */
+    public JsonNode vizRun(String runId) {
+        return send(HttpRequest.newBuilder(URI.create(stack.vizUrl() + "/api/runs/" + encode(runId))).GET());
+    }
+
+    /** Writes the run's results/ folder (the viz service does it by itself after the final epoch). */
+    public JsonNode writeResults(String runId) {
+        return send(HttpRequest.newBuilder(URI.create(stack.vizUrl() + "/api/runs/" + encode(runId) + "/results"))
+                .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofMinutes(2));
+    }
+
     private static String query(io.nnstain.schemas.config.AnalysisParams p) {
         return "coverage=" + p.coverage() + "&max-fraction=" + p.maxFraction() + "&rule=" + encode(p.rule());
     }

@@ -34,14 +34,19 @@ public final class StackLauncher {
         public Path logs() {
             return home.resolve("logs");
         }
+
+        /** results/ in the checkout for its default home (.nnstain); under the home when it was moved. */
+        public Path resultsDir() {
+            return home.equals(root.resolve(".nnstain")) ? root.resolve("results") : home.resolve("results");
+        }
     }
 
     /**
      * Ports to bind; 0 means any free port. When not {@code strict}, a port in use is replaced by a free one.
      */
-    public record Ports(int kafka, int trainer, int collector, int analyzer, boolean strict) {
+    public record Ports(int kafka, int trainer, int collector, int analyzer, int viz, boolean strict) {
 
-        public static final Ports DEFAULT = new Ports(19092, 8081, 8082, 8083, false);
+        public static final Ports DEFAULT = new Ports(19092, 8081, 8082, 8083, 8080, false);
     }
 
     private final Layout layout;
@@ -59,8 +64,8 @@ public final class StackLauncher {
      */
     public Optional<StackState> running() {
         Optional<StackState> state = StackState.read(layout.home());
-        if (state.isPresent() && state.get().analyzerUrl() == null) {
-            out.println("the recorded stack predates the analyzer; stopping it to start a complete one");
+        if (state.isPresent() && (state.get().analyzerUrl() == null || state.get().vizUrl() == null)) {
+            out.println("the recorded stack lacks services of this version; stopping it to start a complete one");
             stop();
             return Optional.empty();
         }
@@ -77,7 +82,7 @@ public final class StackLauncher {
      * run in a session of their own, so they outlive this command and a Ctrl-C in its terminal.
      */
     public StackState start(Ports ports, boolean detached, Duration timeout) {
-        for (String service : List.of("trainer-service", "trace-collector", "analyzer-service")) {
+        for (String service : List.of("trainer-service", "trace-collector", "analyzer-service", "viz-service")) {
             if (!Files.exists(layout.app(service))) {
                 throw new IllegalStateException(layout.app(service) + " is missing: build with ./mvnw -DskipTests install"
                         + " (bin/nnstain does this on first use)");
@@ -99,22 +104,28 @@ public final class StackLauncher {
             int collectorPort = port(ports.collector(), ports.strict(), "collector");
             int trainerPort = port(ports.trainer(), ports.strict(), "trainer");
             int analyzerPort = port(ports.analyzer(), ports.strict(), "analyzer");
-            out.println("starting trace-collector, analyzer-service and trainer-service ...");
+            int vizPort = port(ports.viz(), ports.strict(), "viz");
+            out.println("starting trace-collector, analyzer-service, viz-service and trainer-service ...");
             Process collector = startService("trace-collector", collectorPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(collector.pid());
             Process analyzer = startService("analyzer-service", analyzerPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(analyzer.pid());
+            Process viz = startService("viz-service", vizPort, Map.of("nnstain.kafka-bootstrap-servers", bootstrap,
+                    "nnstain.data-dir", layout.dataDir().toString(), "nnstain.results-dir", layout.resultsDir().toString(),
+                    "nnstain.collector-url", "http://127.0.0.1:" + collectorPort), detached);
+            pids.add(viz.pid());
             Process trainer = startService("trainer-service", trainerPort,
                     Map.of("nnstain.kafka-bootstrap-servers", bootstrap), detached);
             pids.add(trainer.pid());
             StackState state = new StackState(bootstrap, "http://127.0.0.1:" + trainerPort,
-                    "http://127.0.0.1:" + collectorPort, "http://127.0.0.1:" + analyzerPort, layout.dataDir().toString(),
+                    "http://127.0.0.1:" + collectorPort, "http://127.0.0.1:" + analyzerPort, "http://127.0.0.1:" + vizPort, layout.dataDir().toString(),
                     pids, !detached);
             state.write(layout.home());
             awaitReady("trace-collector", state.collectorUrl(), collector, timeout);
             awaitReady("analyzer-service", state.analyzerUrl(), analyzer, timeout);
+            awaitReady("viz-service", state.vizUrl(), viz, timeout);
             awaitReady("trainer-service", state.trainerUrl(), trainer, timeout);
             return state;
         } catch (RuntimeException e) {

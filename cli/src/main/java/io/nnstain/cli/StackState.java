@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public record StackState(@JsonProperty("kafka") String kafkaBootstrapServers,
         @JsonProperty("trainer_url") String trainerUrl, @JsonProperty("collector_url") String collectorUrl,
-        @JsonProperty("analyzer_url") String analyzerUrl,
+        @JsonProperty("analyzer_url") String analyzerUrl, @JsonProperty("viz_url") String vizUrl,
         @JsonProperty("data_dir") String dataDir, @JsonProperty("pids") List<Long> pids,
         @JsonProperty("foreground") boolean foreground) {
 

@@ -36,9 +36,11 @@ final class Pipeline implements AutoCloseable {
     final int trainerPort = LocalKafkaBroker.freePort();
     final int collectorPort = LocalKafkaBroker.freePort();
     final int analyzerPort = LocalKafkaBroker.freePort();
+    final int vizPort = LocalKafkaBroker.freePort();
     Process trainer;
     Process collector;
     Process analyzer;
+    Process viz;
 
     Pipeline() {
         try {
@@ -78,6 +80,20 @@ final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    /** The packaged viz service, writing each run's pictures to {@link #resultsDir()}. */
+    Pipeline startViz() {
+        Map<String, String> props = collectorProps("nnstain-viz-" + prefix, dataDir);
+        props.put("nnstain.results-dir", resultsDir().toString());
+        props.put("nnstain.collector-url", url(collectorPort));
+        viz = launcher.startService("viz-service", vizPort, props, false);
+        launcher.awaitReady("viz-service", url(vizPort), viz, Duration.ofSeconds(90));
+        return this;
+    }
+
+    Path resultsDir() {
+        return home.resolve("results");
+    }
+
     Map<String, String> collectorProps(String group, Path data) {
         Map<String, String> props = new HashMap<>();
         props.put("nnstain.kafka-bootstrap-servers", bootstrap);
@@ -93,7 +109,7 @@ final class Pipeline implements AutoCloseable {
 
     ServiceClient client() {
         return new ServiceClient(new StackState(bootstrap, url(trainerPort), url(collectorPort), url(analyzerPort),
-                dataDir.toString(),
+                url(vizPort), dataDir.toString(),
                 List.of(), true));
     }
 
@@ -160,12 +176,12 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : new Process[] {trainer, collector, analyzer}) {
+        for (Process p : new Process[] {trainer, collector, analyzer, viz}) {
             if (p != null && p.isAlive()) {
                 p.destroy();
             }
         }
-        for (Process p : new Process[] {trainer, collector, analyzer}) {
+        for (Process p : new Process[] {trainer, collector, analyzer, viz}) {
             if (p != null) {
                 try {
                     p.waitFor();

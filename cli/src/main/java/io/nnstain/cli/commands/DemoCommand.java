@@ -18,6 +18,29 @@ public final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Nnstain parent;
 
+    /**
+     * The run's results/index.html: the viz service writes it after the final epoch's analysis; if it is not
+     * there within a minute, it is asked to write it now.
+     */
+    static String results(ServiceClient client, String runId) {
+        java.nio.file.Path index = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode written = client.vizRun(runId).path("results_index");
+            if (written.isTextual()) {
+                index = java.nio.file.Path.of(written.asText());
+                break;
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return index == null ? client.writeResults(runId).path("index").asText() : index.toString();
+    }
+
     @Override
     public Integer call() {
         RunWatcher.Outcome outcome = new RunWatcher(parent).trainAndWait(RunSpec.defaults().validated());
@@ -42,6 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("analyzer:    " + outcome.stack().analyzerUrl() + "/runs/" + outcome.runId() + "/structures/E_"
                 + last.path("epoch").asInt());
         System.out.println();
+        System.out.println("pictures:    " + results(client, outcome.runId()) + "   (opens without a server)");
+        System.out.println("web UI:      " + outcome.stack().vizUrl() + "/run.html?run=" + outcome.runId());
         System.out.println("The stack keeps running; 'bin/nnstain down' stops it.");
         System.out.println(outcome.runId());
         return 0;

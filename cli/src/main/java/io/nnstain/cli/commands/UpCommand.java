@@ -27,6 +27,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--collector-port", defaultValue = "8082", description = "trace-collector's port (default ${DEFAULT-VALUE}).")
     int collectorPort;
 
+    @Option(names = "--viz-port", defaultValue = "8080", description = "viz-service's port: the web UI (default ${DEFAULT-VALUE}).")
+    int vizPort;
+
     @Option(names = "--analyzer-port", defaultValue = "8083", description = "analyzer-service's port (default ${DEFAULT-VALUE}).")
     int analyzerPort;
 
@@ -38,7 +41,7 @@ public final class UpCommand implements Callable<Integer> {
                     + "); 'nnstain down' stops it");
             return 1;
         }
-        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort, analyzerPort, true), false,
+        StackState state = launcher.start(new StackLauncher.Ports(kafkaPort, trainerPort, collectorPort, analyzerPort, vizPort, true), false,
                 Duration.ofSeconds(120));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,108 @@
+package io.nnstain.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** The stains as a user sees them, in headless Chromium: results/ of a finished run, and the live run page. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StainsInBrowserTest {
+
+    private Pipeline pipeline;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    void start() {
+        browser = Browser.open();
+        pipeline = new Pipeline().start().startAnalyzer().startViz();
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldLeaveResultsWhoseIndexShowsTheStainWithoutAServer() {
+        // Given a finished digits run
+        String run = pipeline.trainAndAwaitTrace(PipelineEndToEndTest.config("digits", "32,16", 6, "", 7));
+        // When the viz service has written its results/ folder
+        Path dir = pipeline.resultsDir().resolve(run);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Files.exists(dir.resolve("index.html")));
+        for (String picture : List.of("stain", "emergence", "curves", "input-stains")) {
+            assertTrue(Files.exists(dir.resolve(picture + ".svg")), picture + ".svg");
+            assertTrue(Files.exists(dir.resolve(picture + ".png")), picture + ".png");
+        }
+        // Then the page, opened from disk, draws the stain: nodes, coloured edges, and not a blank picture
+        browser.get(dir.resolve("index.html").toUri().toString());
+        List<WebElement> neurons = browser.findElements(By.cssSelector("#stain svg g.neuron"));
+        assertEquals(64 + 32 + 16 + 10, neurons.size(), "one node per neuron (every layer fits)");
+        List<WebElement> edges = browser.findElements(By.cssSelector("#stain svg g.edges line"));
+        assertTrue(edges.size() > 20, "structure edges drawn: " + edges.size());
+        Set<String> colours = new TreeSet<>();
+        edges.forEach(e -> colours.add(e.getAttribute("stroke")));
+        assertTrue(colours.size() >= 5, "edges in their classes' colours: " + colours);
+        assertTrue(Browser.colours(browser) > 50, "the screenshot is not blank");
+        for (WebElement img : browser.findElements(By.tagName("img"))) {
+            Object width = browser.executeScript("return arguments[0].naturalWidth", img);
+            assertTrue(((Number) width).intValue() > 0, "picture loaded: " + img.getAttribute("src"));
+        }
+    }
+
+    @Test
+    void shouldUpdateTheLivePageAsEpochsArriveAndObeyTheSliderAndClassToggles() {
+        // Given the run page opened as soon as the run is submitted
+        ObjectNode config = PipelineEndToEndTest.config("digits", "64,32", 40, "", 9);
+        String run = pipeline.submit(config);
+        browser.get(Pipeline.url(pipeline.vizPort) + "/run.html?run=" + run);
+        // When epochs are analysed while it trains, the stain shown follows them without a reload
+        Set<String> seen = new TreeSet<>();
+        Object marker = browser.executeScript("window.nnstainMarker = 42; return window.nnstainMarker");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            String e = browser.findElement(By.id("stain")).getAttribute("data-epoch");
+            if (e != null) {
+                seen.add(e);
+            }
+            return seen.contains("40");
+        });
+        assertTrue(seen.size() >= 3, "the stain changed as epochs arrived: " + seen);
+        assertEquals(marker, browser.executeScript("return window.nnstainMarker"), "no reload happened");
+        // Then the slider shows an earlier epoch
+        browser.executeScript("const s = document.getElementById('epoch'); s.value = 0;"
+                + " s.dispatchEvent(new Event('input'));");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(browser.findElement(By.id("stain"))
+                .getAttribute("data-epoch")));
+        assertEquals("E_0", browser.findElement(By.id("epoch-label")).getText());
+        // ... and unticking a class hides its edges
+        browser.executeScript("const s = document.getElementById('epoch'); s.value = s.max;"
+                + " s.dispatchEvent(new Event('input'));");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "40".equals(browser.findElement(By.id("stain"))
+                .getAttribute("data-epoch")));
+        WebElement edges3 = browser.findElement(By.cssSelector("#stain g.edges[data-class='3']"));
+        assertTrue(edges3.isDisplayed());
+        browser.findElement(By.cssSelector("#classes input[data-class='3']")).click();
+        assertTrue(!edges3.isDisplayed(), "class 3's edges are hidden");
+        assertTrue(browser.findElement(By.cssSelector("#stain g.edges[data-class='4']")).isDisplayed());
+    }
+}

@@ -1,0 +1,84 @@
+package io.nnstain.viz.messaging;
+
+import io.nnstain.schemas.avro.StructureSnapshot;
+import io.nnstain.schemas.messaging.ConsumerLoop;
+import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.AvroSerde.BadRecordException;
+import io.nnstain.schemas.topics.TopicNamespace;
+import io.nnstain.schemas.topics.Topics;
+import io.nnstain.viz.VizConfig;
+import io.nnstain.viz.results.Live;
+import io.nnstain.viz.results.Results;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows the structures topic: every analysed epoch is pushed to the open run pages; a run's final epoch
+ * has its results/ folder written. Pictures are drawn from the trace store, so this consumer only learns
+ * when; it starts from the topic's end (a restarted service does not redraw old runs; results/ are written
+ * on request too).
+ */
+// a singleton, not proxied: the loop's base class has no constructor a client proxy could call
+@Singleton
+public class StructuresConsumer extends ConsumerLoop {
+
+    private static final Logger LOG = Logger.getLogger(StructuresConsumer.class);
+
+    private final AvroSerde serde = new AvroSerde();
+    private final Live live;
+    private final Results results;
+
+    public StructuresConsumer(VizConfig config, Live live, Results results) {
+        super("nnstain-viz", config.kafkaBootstrapServers(), config.consumerGroup(),
+                new TopicNamespace(config.topicPrefix()), config.neuronPartitions(), LOG);
+        this.live = live;
+        this.results = results;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    @Override
+    protected void configure(Properties p) {
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    }
+
+    @Override
+    protected void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
+        c.subscribe(List.of(namespace.name(Topics.STRUCTURES)));
+        status("consuming");
+        while (running()) {
+            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(100));
+            for (ConsumerRecord<String, byte[]> r : records) {
+                StructureSnapshot s;
+                try {
+                    s = serde.decode(r.value(), StructureSnapshot.class);
+                } catch (BadRecordException e) {
+                    deadLetter(r, e.getMessage(), producer);
+                    continue;
+                }
+                live.analysed(s.getRunId(), s.getEpoch());
+                results.epochAnalysed(s.getRunId(), s.getEpoch());
+            }
+            if (!records.isEmpty()) {
+                c.commitSync();
+            }
+        }
+    }
+}
