@@ -105,4 +105,44 @@ class StainsInBrowserTest {
         assertTrue(!edges3.isDisplayed(), "class 3's edges are hidden");
         assertTrue(browser.findElement(By.cssSelector("#stain g.edges[data-class='4']")).isDisplayed());
     }
+
+    /** Class names and a data set name that are markup must show as text, in results/ and in the live page. */
+    @Test
+    void shouldRenderHostileNamesAsText() throws Exception {
+        // Given a run whose class names are markup, stored as the collector would store it
+        String evil = "<script>alert(1)</script>";
+        String run = HostileRun.write(pipeline.dataDir, List.of(evil, "\"><img src=x onerror=alert(2)>"));
+        // When the analyzer and the viz service work on it through their REST APIs
+        var http = java.net.http.HttpClient.newHttpClient();
+        var summary = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Pipeline.url(
+                pipeline.analyzerPort) + "/runs/" + run + "/summary")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, summary.statusCode(), summary.body());
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(Pipeline.url(pipeline.vizPort) + "/api/runs/" + run + "/results"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        // Then the static page shows the names as text and runs no script
+        browser.get(pipeline.resultsDir().resolve(run).resolve("index.html").toUri().toString());
+        assertNoAlert();
+        assertTrue(browser.findElement(By.tagName("body")).getText().contains(evil), "the name shows as text");
+        assertEquals(0L, browser.executeScript("return document.querySelectorAll('script, img[src=x]').length"));
+        String svgText = (String) browser.executeScript("return document.querySelector('#stain svg').textContent");
+        assertTrue(svgText.contains(evil), "in the stain's legend too");
+        // ... and so does the live page
+        browser.get(Pipeline.url(pipeline.vizPort) + "/run.html?run=" + run);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("#stain svg")).isEmpty());
+        assertNoAlert();
+        assertTrue(browser.findElement(By.id("classes")).getText().contains(evil));
+        assertEquals(1L, browser.executeScript("return document.querySelectorAll('script').length"), "only run.js");
+    }
+
+    private void assertNoAlert() {
+        try {
+            browser.switchTo().alert();
+            throw new AssertionError("a script ran: an alert is open");
+        } catch (org.openqa.selenium.NoAlertPresentException expected) {
+            // nothing ran
+        }
+    }
 }
