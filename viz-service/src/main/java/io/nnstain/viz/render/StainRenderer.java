@@ -17,12 +17,16 @@ import java.util.Map;
 /**
  * The stain: layers as columns, neurons as nodes coloured by their stain (class hue; selectivity as
  * saturation; shared neurons as pies of their classes), each class's structure edges in its colour with
- * width in proportion to relevance. A layer wider than {@link #MAX_NODES} is ordered by stain and drawn as
- * bins of neurons of the same stain, so a 1024-wide layer stays a column of at most that many nodes.
+ * width in proportion to relevance. Neurons are ordered by stain, so each class's pathway runs as a band; a
+ * layer wider than {@link #MAX_NODES} is drawn as bins of neurons of the same stain, so a 1024-wide layer stays
+ * a column of at most that many nodes.
  */
 public final class StainRenderer {
 
     static final int MAX_NODES = 64;
+    /** Edges drawn per class between two layers, strongest first, and not below this share of the strongest. */
+    static final int MAX_EDGES = 60;
+    static final double MIN_EDGE_SHARE = 0.03;
     private static final int TOP = 70;
     private static final int COLUMN = 190;
     private static final int LEFT = 90;
@@ -88,6 +92,9 @@ public final class StainRenderer {
         for (int j = 0; j < width; j++) {
             order.add(j);
         }
+        // ordered by stain (class bands, then shared, then unstained): pathways run as bands, not a tangle
+        order.sort(Comparator.<Integer>comparingInt(j -> rank(stains.get(key(layer, j))))
+                .thenComparingDouble(j -> -selectivity(stains.get(key(layer, j)))).thenComparingInt(j -> j));
         List<List<Integer>> groups = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         if (width <= MAX_NODES) {
@@ -96,8 +103,6 @@ public final class StainRenderer {
                 keys.add(stainKey(stains.get(key(layer, j))));
             }
         } else {
-            order.sort(Comparator.<Integer>comparingInt(j -> rank(stains.get(key(layer, j))))
-                    .thenComparingDouble(j -> -selectivity(stains.get(key(layer, j)))).thenComparingInt(j -> j));
             Map<String, List<Integer>> byKey = new LinkedHashMap<>();
             for (int j : order) {
                 byKey.computeIfAbsent(stainKey(stains.get(key(layer, j))), k -> new ArrayList<>()).add(j);
@@ -157,10 +162,23 @@ public final class StainRenderer {
             }
             String colour = Palette.classColour(cs.getClassIndex());
             canvas.beginGroup("edges", Map.of("class", String.valueOf(cs.getClassIndex())), null);
+            // per pair of layers the strongest edges only: the pathway, not a hairball
+            Map<Integer, List<Map.Entry<String, double[]>>> byLayer = new java.util.TreeMap<>();
             for (Map.Entry<String, double[]> e : merged.entrySet()) {
-                Node[] ab = ends.get(e.getKey());
-                double w = 0.6 + 5.4 * Math.min(1, e.getValue()[0] / max);
-                canvas.line(ab[0].x(), ab[0].y(), ab[1].x(), ab[1].y(), Style.stroke(colour, w).withOpacity(0.5));
+                byLayer.computeIfAbsent(ends.get(e.getKey())[0].layer(), l -> new ArrayList<>()).add(e);
+            }
+            for (List<Map.Entry<String, double[]>> pairs : byLayer.values()) {
+                pairs.sort(Comparator.comparingDouble(e -> -e.getValue()[0]));
+                double strongest = pairs.get(0).getValue()[0];
+                for (int i = 0; i < pairs.size() && i < MAX_EDGES; i++) {
+                    double rel = pairs.get(i).getValue()[0];
+                    if (rel < MIN_EDGE_SHARE * strongest) {
+                        break;
+                    }
+                    Node[] ab = ends.get(pairs.get(i).getKey());
+                    double w = 0.6 + 5.4 * Math.min(1, rel / max);
+                    canvas.line(ab[0].x(), ab[0].y(), ab[1].x(), ab[1].y(), Style.stroke(colour, w).withOpacity(0.5));
+                }
             }
             canvas.endGroup();
         }
