@@ -1,7 +1,7 @@
 // The run page: the stain at a chosen epoch, class toggles, neuron details, and live updates while it trains.
 const run = new URLSearchParams(location.search).get('run');
 const api = 'api/runs/' + encodeURIComponent(run);
-const state = { epochs: [], index: 0, hidden: new Set(), meta: null, timer: null, loading: 0 };
+const state = { epochs: [], index: 0, hidden: new Set(), meta: null, timer: null, wanted: null, inflight: false };
 const $ = (id) => document.getElementById(id);
 
 function colour(c) {
@@ -15,7 +15,7 @@ async function load() {
     // a run just submitted is not stored yet: say so and look again
     $('title').textContent = run;
     $('status').textContent = (await r.json()).error + ' — waiting for it';
-    setTimeout(load, 1000);
+    setTimeout(load, 300);
     return;
   }
   $('status').textContent = '';
@@ -31,9 +31,9 @@ async function load() {
     label.append(box, swatch, document.createTextNode(name));
     $('classes').appendChild(label);
   });
-  setEpochs(state.meta.analysed_epochs, true);
-  refreshImages();
   listen();
+  setEpochs(state.meta.analysed_epochs, true);
+  refreshImages(true);
 }
 
 function setEpochs(epochs, jumpToEnd) {
@@ -42,20 +42,36 @@ function setEpochs(epochs, jumpToEnd) {
   if (jumpToEnd) show(epochs.length - 1);
 }
 
-async function show(i) {
+function show(i) {
   if (!state.epochs.length) { $('status').textContent = 'no analysed epoch yet'; return; }
   state.index = Math.max(0, Math.min(i, state.epochs.length - 1));
   $('epoch').value = state.index;
-  const e = state.epochs[state.index];
-  $('epoch-label').textContent = 'E_' + e;
-  const ticket = ++state.loading;
-  const r = await fetch(api + '/stain.svg?epoch=E_' + e);
-  if (ticket !== state.loading) return; // a newer epoch was asked for meanwhile
-  if (!r.ok) { $('status').textContent = 'E_' + e + ': ' + (await r.json()).error; return; }
-  $('stain').innerHTML = await r.text(); // our own SVG; every label in it is escaped by the server
-  $('stain').dataset.epoch = e;
-  applyToggles();
-  wireNeurons();
+  state.wanted = state.epochs[state.index];
+  if (!state.inflight) draw();
+}
+
+// One stain request at a time; while it runs, newer wishes replace each other and the latest is fetched next.
+// (Dropping answers that a newer wish overtook starved the page while epochs came faster than stains.)
+async function draw() {
+  state.inflight = true;
+  try {
+    while (state.wanted !== null) {
+      const e = state.wanted;
+      state.wanted = null;
+      const r = await fetch(api + '/stain.svg?epoch=E_' + e);
+      if (!r.ok) { $('status').textContent = 'E_' + e + ': ' + (await r.json()).error; continue; }
+      $('stain').innerHTML = await r.text(); // our own SVG; every label in it is escaped by the server
+      $('stain').dataset.epoch = e;
+      $('epoch-label').textContent = 'E_' + e;
+      // when each epoch was first on screen: read by the freshness benchmark and the browser tests
+      window.nnstainShown = window.nnstainShown || {};
+      if (!(e in window.nnstainShown)) window.nnstainShown[e] = Date.now();
+      applyToggles();
+      wireNeurons();
+    }
+  } finally {
+    state.inflight = false;
+  }
 }
 
 function applyToggles() {
@@ -84,8 +100,12 @@ function traceUrl(signature) {
   return state.meta.collector_url + '/runs/' + encodeURIComponent(run) + '/trace/' + signature;
 }
 
-function refreshImages() {
+let lastImages = 0;
+function refreshImages(force) {
+  // the curves and emergence are redrawn at most every few seconds: the stain comes first
   const t = Date.now();
+  if (!force && t - lastImages < 3000) return;
+  lastImages = t;
   $('curves').src = api + '/curves.svg?t=' + t;
   $('emergence').src = api + '/emergence.svg?t=' + t;
 }
@@ -101,7 +121,7 @@ function listen() {
     }
     $('status').textContent = 'live: E_' + a.epoch + ' analysed';
     if ($('follow').checked) show(state.epochs.indexOf(a.epoch));
-    refreshImages();
+    refreshImages(a.epoch === state.meta.scanned_epochs[state.meta.scanned_epochs.length - 1]);
   };
   source.onerror = () => { $('status').textContent = 'live updates paused (reconnecting)'; };
 }

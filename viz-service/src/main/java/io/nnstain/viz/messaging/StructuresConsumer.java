@@ -55,6 +55,14 @@ public class StructuresConsumer extends ConsumerLoop {
     }
 
     @Override
+    protected void beforeConsuming() {
+        status("warming up");
+        long start = System.nanoTime();
+        io.nnstain.viz.render.Warmup.run(15);
+        LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
+    }
+
+    @Override
     protected void configure(Properties p) {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     }
