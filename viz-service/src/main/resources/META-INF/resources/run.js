@@ -31,6 +31,13 @@ async function load() {
     label.append(box, swatch, document.createTextNode(name));
     $('classes').appendChild(label);
   });
+  state.meta.layers.forEach((name, l) => {
+    const o = document.createElement('option');
+    o.value = name; o.textContent = name; // text, never markup
+    if (l === 1) o.selected = true;
+    $('layer').appendChild(o);
+  });
+  $('layer').addEventListener('change', () => refreshImages(true));
   listen();
   setEpochs(state.meta.analysed_epochs, true);
   refreshImages(true);
@@ -108,6 +115,7 @@ function refreshImages(force) {
   lastImages = t;
   $('curves').src = api + '/curves.svg?t=' + t;
   $('emergence').src = api + '/emergence.svg?t=' + t;
+  $('heatmaps').src = api + '/heatmaps.svg?layer=' + encodeURIComponent($('layer').value) + '&t=' + t;
 }
 
 function listen() {

@@ -50,7 +50,8 @@ class StainsInBrowserTest {
         Path dir = pipeline.resultsDir().resolve(run);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                 .until(() -> Files.exists(dir.resolve("index.html")));
-        for (String picture : List.of("stain", "emergence", "curves", "input-stains")) {
+        for (String picture : List.of("stain", "emergence", "curves", "input-stains", "heatmaps-hidden_1",
+                "heatmaps-hidden_2")) {
             assertTrue(Files.exists(dir.resolve(picture + ".svg")), picture + ".svg");
             assertTrue(Files.exists(dir.resolve(picture + ".png")), picture + ".png");
         }
@@ -68,6 +69,9 @@ class StainsInBrowserTest {
             Object width = browser.executeScript("return arguments[0].naturalWidth", img);
             assertTrue(((Number) width).intValue() > 0, "picture loaded: " + img.getAttribute("src"));
         }
+        assertEquals(5, browser.findElements(By.tagName("img")).size(),
+                "emergence, curves, input stains and two layers' heatmaps");
+        assertTrue(browser.findElement(By.tagName("table")).getText().contains("random"), "the ablation table");
     }
 
     @Test

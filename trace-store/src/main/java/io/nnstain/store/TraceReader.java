@@ -139,6 +139,65 @@ public final class TraceReader {
                 : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
     }
 
+    /**
+     * One layer over the stored epochs: per epoch and neuron its mean activation, class means and weight change
+     * (NaN where the trace has none: the input layer, and E_0).
+     *
+     * @param epochs the epochs to read, each stored
+     */
+    public LayerHistory layerHistory(StoredRun run, String layer, List<Integer> epochs) {
+        int l = run.layerIndex(layer);
+        if (l < 0) {
+            throw new IllegalArgumentException("run " + run.runId() + " has no layer '" + layer + "'; layers: "
+                    + String.join(", ", run.layerNames()));
+        }
+        int width = run.widths()[l];
+        int[] es = epochs.stream().mapToInt(Integer::intValue).toArray();
+        float[][] act = new float[es.length][width];
+        float[][][] means = new float[es.length][width][];
+        float[][] change = new float[es.length][width];
+        java.util.Map<String, Integer> row = new java.util.HashMap<>();
+        StringBuilder files = new StringBuilder();
+        for (int i = 0; i < es.length; i++) {
+            Path file = store.neuronsFile(run.runId(), es[i]);
+            row.put(file.toString(), i);
+            files.append(i == 0 ? "" : ", ").append(Duck.literal(file.toString()));
+            java.util.Arrays.fill(act[i], Float.NaN);
+            java.util.Arrays.fill(change[i], Float.NaN);
+        }
+        if (es.length == 0) {
+            return new LayerHistory(layer, es, act, means, change);
+        }
+        String sql = "SELECT filename, neuron, act_mean, class_means, weight_change FROM read_parquet([" + files
+                + "], filename = true, union_by_name = true, hive_partitioning = false) WHERE layer_index = " + l;
+        try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                Integer i = row.get(rs.getString(1));
+                int n = rs.getInt(2);
+                if (i == null || n < 0 || n >= width) {
+                    continue;
+                }
+                act[i][n] = rs.getFloat(3);
+                means[i][n] = floats(rs.getArray(4));
+                float w = rs.getFloat(5);
+                change[i][n] = rs.wasNull() ? Float.NaN : w;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read layer " + layer + " of run " + run.runId() + ": "
+                    + e.getMessage(), e);
+        }
+        return new LayerHistory(layer, es, act, means, change);
+    }
+
+    /**
+     * A layer over epochs, indexed [epoch][neuron] ([epoch][neuron][class] for class means).
+     *
+     * @param epochs the epoch of each first index
+     */
+    public record LayerHistory(String layer, int[] epochs, float[][] actMean, float[][][] classMeans,
+            float[][] weightChange) {
+    }
+
     private static float[] floats(java.sql.Array array) throws SQLException {
         if (array == null) {
             return new float[0];

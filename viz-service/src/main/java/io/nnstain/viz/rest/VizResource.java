@@ -140,6 +140,27 @@ public class VizResource {
         });
     }
 
+    /** Neuron × epoch heatmaps of a layer (default: the first hidden layer) over every stored epoch. */
+    @GET
+    @Path("/{run}/heatmaps.{format}")
+    public Response heatmaps(@PathParam("run") String id, @PathParam("format") String format,
+            @QueryParam("layer") String layer) {
+        return answer(() -> {
+            Format f = Format.of(format);
+            StoredRun run = stored(id);
+            String name = layer == null || layer.isBlank() ? run.layerNames().get(Math.min(1, run.layerCount() - 1))
+                    : layer;
+            if (run.layerIndex(name) < 0) {
+                throw new IllegalArgumentException("run " + id + " has no layer '" + name + "'; layers: "
+                        + String.join(", ", run.layerNames()));
+            }
+            if (data.store().assembledEpochs(id).isEmpty()) {
+                throw new NotFound("run " + id + " has no stored epoch yet");
+            }
+            return picture(Pictures.heatmaps(data.heatmaps(run, name), f), f);
+        });
+    }
+
     /** Writes the run's results/ folder now (it is written by itself after the final epoch). */
     @POST
     @Path("/{run}/results")

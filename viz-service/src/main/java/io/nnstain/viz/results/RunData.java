@@ -1,0 +1,140 @@
+package io.nnstain.viz.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nnstain.schemas.avro.StructureSnapshot;
+import io.nnstain.schemas.config.AnalysisParams;
+import io.nnstain.schemas.serde.AvroJson;
+import io.nnstain.store.StoredRun;
+import io.nnstain.store.TraceReader;
+import io.nnstain.store.TraceStore;
+import io.nnstain.store.TracedNetwork;
+import io.nnstain.viz.VizConfig;
+import io.nnstain.viz.render.CurvesRenderer.EpochFigures;
+import io.nnstain.viz.render.HeatmapRenderer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * What the pictures are drawn from, read from the trace store: the collector's run.json and epochs, and the
+ * analyzer's structures, emergence and verification for the default analysis parameters (the ones the
+ * analyzer uses while a run trains).
+ */
+@ApplicationScoped
+public class RunData {
+
+    private static final String KEY = AnalysisParams.defaults().key();
+
+    private final TraceStore store;
+    private final TraceReader reader;
+    /** run.json never changes once written; the digits probe set makes it worth keeping. */
+    private final Map<String, StoredRun> runs = new ConcurrentHashMap<>();
+
+    @jakarta.inject.Inject
+    public RunData(VizConfig config) {
+        this(new TraceStore(Path.of(config.dataDir())));
+    }
+
+    public RunData(TraceStore store) {
+        this.store = store;
+        this.reader = new TraceReader(store);
+    }
+
+    public TraceStore store() {
+        return store;
+    }
+
+    public TraceReader reader() {
+        return reader;
+    }
+
+    /** The run as stored, or empty when there is no such run or its run.json is not stored yet. */
+    public Optional<StoredRun> run(String id) {
+        if (id == null || !TraceStore.RUN_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        StoredRun cached = runs.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<StoredRun> run = reader.run(id);
+        run.ifPresent(r -> runs.put(id, r));
+        return run;
+    }
+
+    private Path structuresDir(String id) {
+        return store.runDir(id).resolve("structures").resolve(KEY);
+    }
+
+    /** Epochs whose structures the analyzer has stored, ascending. */
+    public List<Integer> analysedEpochs(String id) {
+        Path dir = structuresDir(id);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("epoch=[0-9]{1,9}\\.json"))
+                    .map(n -> Integer.parseInt(n.substring(6, n.length() - 5))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
+    }
+
+    public Optional<StructureSnapshot> structures(String id, int epoch) {
+        return store.readJson(id, "structures/" + KEY + "/epoch=" + epoch + ".json")
+                .map(n -> AvroJson.read(n, StructureSnapshot.class));
+    }
+
+    public Optional<JsonNode> emergence(String id) {
+        return store.readJson(id, "structures/" + KEY + "/emergence.json");
+    }
+
+    public Optional<JsonNode> verification(String id) {
+        return store.readJson(id, "structures/" + KEY + "/verification.json");
+    }
+
+    /** Loss and accuracy of every stored epoch, from its EpochSealed. */
+    public List<EpochFigures> figures(StoredRun run) {
+        List<EpochFigures> out = new ArrayList<>();
+        for (int e : store.assembledEpochs(run.runId())) {
+            Optional<JsonNode> sealed = store.readJson(run.runId(), "epoch=" + e + "/sealed.json");
+            if (sealed.isEmpty()) {
+                continue;
+            }
+            JsonNode s = sealed.get();
+            JsonNode perClass = s.path("validation_class_accuracy");
+            double[] classes = new double[perClass.size()];
+            for (int c = 0; c < classes.length; c++) {
+                classes[c] = number(perClass.get(c));
+            }
+            out.add(new EpochFigures(e, number(s.path("train_loss")), number(s.path("validation_loss")),
+                    number(s.path("train_accuracy")), number(s.path("validation_accuracy")), classes));
+        }
+        return out;
+    }
+
+    /** The network of an epoch rebuilt from the trace. */
+    public TracedNetwork network(StoredRun run, int epoch) {
+        return TracedNetwork.of(run, reader.epoch(run, epoch));
+    }
+
+    /** Neuron × epoch heatmaps of a layer over every stored epoch. */
+    public HeatmapRenderer.Data heatmaps(StoredRun run, String layer) {
+        List<Integer> epochs = store.assembledEpochs(run.runId());
+        TraceReader.LayerHistory h = reader.layerHistory(run, layer, epochs);
+        return HeatmapRenderer.of(run.runId(), layer, h.epochs(), h.actMean(), h.classMeans(), h.weightChange(),
+                run.classNames());
+    }
+
+    private static double number(JsonNode n) {
+        return n == null || !n.isNumber() ? Double.NaN : n.asDouble();
+    }
+}
