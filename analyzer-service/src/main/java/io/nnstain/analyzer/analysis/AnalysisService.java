@@ -325,7 +325,7 @@ public class AnalysisService {
     }
 
     /** After the final scanned epoch: the emergence and verification files, off the consumer's thread. */
-    public void finish(String runId) {
+    public ObjectNode finish(String runId) {
         AnalysisParams params = defaults();
         long start = System.nanoTime();
         ObjectNode summary = summary(runId, params);
@@ -334,6 +334,7 @@ public class AnalysisService {
                 summary.path("mean_class_drop").asDouble(), summary.path("mean_other_drop").asDouble(),
                 summary.path("mean_random_class_drop").asDouble(), summary.path("mean_random_other_drop").asDouble(),
                 (System.nanoTime() - start) / 1e6);
+        return summary;
     }
 
     private ObjectNode header(StoredRun run, AnalysisParams params) {

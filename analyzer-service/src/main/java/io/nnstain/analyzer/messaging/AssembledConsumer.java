@@ -2,6 +2,7 @@ package io.nnstain.analyzer.messaging;
 
 import io.nnstain.analyzer.AnalyzerConfig;
 import io.nnstain.analyzer.analysis.AnalysisService;
+import io.nnstain.analyzer.metrics.AnalyzerMetrics;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.messaging.ConsumerLoop;
@@ -49,10 +50,14 @@ public class AssembledConsumer extends ConsumerLoop {
         return t;
     });
 
-    public AssembledConsumer(AnalyzerConfig config, AnalysisService analysis) {
+    private final AnalyzerMetrics metrics;
+
+    public AssembledConsumer(AnalyzerConfig config, AnalysisService analysis, AnalyzerMetrics metrics) {
         super("nnstain-analyzer", config.kafkaBootstrapServers(), config.consumerGroup(),
                 new TopicNamespace(config.topicPrefix()), config.neuronPartitions(), LOG);
         this.analysis = analysis;
+        this.metrics = metrics;
+        metrics.bind(this);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -85,6 +90,7 @@ public class AssembledConsumer extends ConsumerLoop {
                 analysis.store().dataDir());
         while (running()) {
             ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+            measureLag(c);
             if (records.isEmpty()) {
                 continue;
             }
@@ -114,12 +120,13 @@ public class AssembledConsumer extends ConsumerLoop {
             return;
         }
         producer.send(new ProducerRecord<>(namespace.name(Topics.STRUCTURES), run, serde.encode(snapshot)));
+        metrics.analysed(snapshot, System.nanoTime() - start);
         LOG.infof("run %s E_%d: structures of %d classes in %.0f ms", run, snapshot.getEpoch(),
                 snapshot.getClasses().size(), (System.nanoTime() - start) / 1e6);
         if (assembled.getEpoch() == analysis.run(run).finalEpoch()) {
             finisher.execute(() -> {
                 try {
-                    analysis.finish(run);
+                    metrics.finished(run, analysis.finish(run));
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "run %s: emergence and verification failed", run);
                 }

@@ -36,6 +36,7 @@ public abstract class ConsumerLoop {
     private volatile boolean running;
     private volatile String status = "starting";
     private volatile long deadLettered;
+    private volatile long lag;
     private Thread thread;
 
     /**
@@ -95,6 +96,20 @@ public abstract class ConsumerLoop {
 
     public long deadLettered() {
         return deadLettered;
+    }
+
+    /** Records not yet consumed on the assigned partitions, as of the last {@link #measureLag} (0 before). */
+    public long lag() {
+        return lag;
+    }
+
+    /** Sums the consumer's known lag over its assigned partitions; call after a poll. */
+    protected void measureLag(KafkaConsumer<String, byte[]> c) {
+        long sum = 0;
+        for (org.apache.kafka.common.TopicPartition tp : c.assignment()) {
+            sum += c.currentLag(tp).orElse(0);
+        }
+        lag = sum;
     }
 
     protected boolean running() {

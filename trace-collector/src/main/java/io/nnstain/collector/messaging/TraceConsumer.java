@@ -3,7 +3,16 @@ package io.nnstain.collector.messaging;
 import io.nnstain.collector.CollectorConfig;
 import io.nnstain.collector.assembly.EpochAssembler;
 import io.nnstain.schemas.avro.EpochAssembled;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nnstain.schemas.avro.EpochSealed;
+import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.messaging.ConsumerLoop;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import io.nnstain.schemas.serde.AvroSerde;
 import io.nnstain.schemas.serde.AvroSerde.BadRecordException;
 import io.nnstain.schemas.topics.TopicNamespace;
@@ -45,12 +54,40 @@ public class TraceConsumer extends ConsumerLoop {
 
     private final TraceStore store;
     private final AvroSerde serde = new AvroSerde();
-    private EpochAssembler assembler;
+    private volatile EpochAssembler assembler;
 
-    public TraceConsumer(CollectorConfig config) {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
+    private final Counter snapshots;
+    private final Counter epochs;
+    private final Timer latency;
+    /** when each pending epoch's EpochSealed was published (its record timestamp), by run/epoch */
+    private final Map<String, Long> sealedAt = new HashMap<>();
+    /** rows and duplicates of assemblers replaced after a restart of the loop */
+    private volatile long earlierRows;
+    private volatile long earlierDuplicates;
+
+    public TraceConsumer(CollectorConfig config, MeterRegistry registry) {
         super("nnstain-collector", config.kafkaBootstrapServers(), config.consumerGroup(),
                 new TopicNamespace(config.topicPrefix()), config.neuronPartitions(), LOG);
         this.store = new TraceStore(Path.of(config.dataDir()));
+        this.registry = registry;
+        snapshots = Counter.builder("nnstain.collector.snapshots.consumed").description("NeuronSnapshots consumed")
+                .register(registry);
+        epochs = Counter.builder("nnstain.collector.epochs.assembled").description("Epochs written complete to the"
+                + " trace store and announced").register(registry);
+        latency = Timer.builder("nnstain.collector.assembly.latency").description("From an epoch's EpochSealed being"
+                + " published to the epoch stored and announced").publishPercentiles(0.5, 0.95).register(registry);
+        FunctionCounter.builder("nnstain.collector.rows.written", this, t -> t.earlierRows
+                + (t.assembler == null ? 0 : t.assembler.rowsWritten())).description("Neuron rows written to Parquet")
+                .register(registry);
+        FunctionCounter.builder("nnstain.collector.duplicates.skipped", this, t -> t.earlierDuplicates
+                + (t.assembler == null ? 0 : t.assembler.duplicatesSkipped())).description("Redelivered or replayed"
+                        + " records skipped because their epoch was stored or pending").register(registry);
+        FunctionCounter.builder("nnstain.collector.dead.letters", this, ConsumerLoop::deadLettered)
+                .description("Records sent to the dead-letter topic").register(registry);
+        Gauge.builder("nnstain.collector.consumer.lag", this, ConsumerLoop::lag).description("Records on the trace"
+                + " topics not yet consumed").register(registry);
     }
 
     public TraceStore store() {
@@ -83,7 +120,12 @@ public class TraceConsumer extends ConsumerLoop {
 
     @Override
     protected void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
+        if (assembler != null) {
+            earlierRows += assembler.rowsWritten();
+            earlierDuplicates += assembler.duplicatesSkipped();
+        }
         assembler = new EpochAssembler(store);
+        sealedAt.clear();
         List<String> topics = List.of(namespace.name(Topics.RUNS), namespace.name(Topics.NEURONS),
                 namespace.name(Topics.EPOCHS), namespace.name(Topics.BATCHES));
         c.subscribe(topics, new ConsumerRebalanceListener() {
@@ -103,6 +145,7 @@ public class TraceConsumer extends ConsumerLoop {
         LOG.infof("collecting %s into %s", topics, store.dataDir());
         while (running()) {
             ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+            measureLag(c);
             if (records.isEmpty()) {
                 continue;
             }
@@ -123,6 +166,13 @@ public class TraceConsumer extends ConsumerLoop {
             deadLetter(r, e.getMessage(), producer);
             return;
         }
+        consumed.computeIfAbsent(r.topic(), t -> Counter.builder("nnstain.collector.records.consumed").tag("topic", t)
+                .description("Records consumed, per topic").register(registry)).increment();
+        if (record instanceof NeuronSnapshot) {
+            snapshots.increment();
+        } else if (record instanceof EpochSealed sealed) {
+            sealedAt.put(sealed.getRunId() + "/" + sealed.getEpoch(), r.timestamp());
+        }
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         List<EpochAssembled> done;
         try {
@@ -133,6 +183,11 @@ public class TraceConsumer extends ConsumerLoop {
         }
         for (EpochAssembled a : done) {
             producer.send(new ProducerRecord<>(namespace.name(Topics.ASSEMBLED), a.getRunId(), serde.encode(a)));
+            epochs.increment();
+            Long sealed = sealedAt.remove(a.getRunId() + "/" + a.getEpoch());
+            if (sealed != null) {
+                latency.record(Math.max(0, System.currentTimeMillis() - sealed), TimeUnit.MILLISECONDS);
+            }
             LOG.infof("run %s E_%d assembled: %d rows in %s", a.getRunId(), a.getEpoch(), a.getRows(), a.getPath());
         }
     }

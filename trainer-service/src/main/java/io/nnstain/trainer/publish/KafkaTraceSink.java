@@ -34,7 +34,16 @@ public final class KafkaTraceSink implements TraceSink {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
+    private final java.util.function.ObjIntConsumer<String> published;
+
     public KafkaTraceSink(Producer<String, byte[]> producer, TopicNamespace namespace, int neuronPartitions) {
+        this(producer, namespace, neuronPartitions, (topic, bytes) -> { });
+    }
+
+    /** @param published told of every record sent: its topic and encoded size */
+    public KafkaTraceSink(Producer<String, byte[]> producer, TopicNamespace namespace, int neuronPartitions,
+            java.util.function.ObjIntConsumer<String> published) {
+        this.published = published;
         this.producer = producer;
         this.namespace = namespace;
         this.neuronPartitions = neuronPartitions;
@@ -83,6 +92,7 @@ public final class KafkaTraceSink implements TraceSink {
         });
         records.incrementAndGet();
         bytes.addAndGet(encoded.length);
+        published.accept(topic, encoded.length);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.nnstain.schemas.topics.TopicAdmin;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.trainer.TrainerConfig;
 import io.nnstain.trainer.data.Datasets;
+import io.nnstain.trainer.metrics.TrainerMetrics;
 import io.nnstain.trainer.model.DjlEngine;
 import io.nnstain.trainer.publish.KafkaTraceSink;
 import io.nnstain.trainer.publish.Producers;
@@ -47,8 +48,11 @@ public class RunService {
     private final SecureRandom random = new SecureRandom();
     private Producer<String, byte[]> producer;
 
-    public RunService(TrainerConfig config) {
+    private final TrainerMetrics metrics;
+
+    public RunService(TrainerConfig config, TrainerMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -102,7 +106,7 @@ public class RunService {
             TopicNamespace namespace = new TopicNamespace(config.topicPrefix());
             int partitions = TopicAdmin.ensureTopics(config.kafkaBootstrapServers(), namespace,
                     config.neuronPartitions(), Duration.ofSeconds(60));
-            sink = new KafkaTraceSink(producer(), namespace, partitions);
+            sink = new KafkaTraceSink(producer(), namespace, partitions, metrics::published);
             Datasets.Split split = Datasets.prepare(spec);
             RunStarted started = RunDescriptions.runStarted(state.id, spec, split,
                     RunDescriptions.probeSet(spec, split.validation()), partitions);
@@ -110,7 +114,7 @@ public class RunService {
                     started.getTopology().getLayers().stream().map(l -> l.getName() + ":" + l.getWidth()).toList(),
                     spec.dataset(), split.train().size(), split.validation().size(), spec.scannedEpochs());
             TrainingResult result = new TrainingJob(DjlEngine.get(config.torchThreads())).run(state.id, spec, split,
-                    started, sink, (epoch, epochs, loss, accuracy) -> progress(state, epoch, loss, accuracy));
+                    started, metrics.metered(sink), (epoch, epochs, loss, accuracy) -> progress(state, epoch, loss, accuracy));
             synchronized (this) {
                 state.state = "COMPLETED";
             }

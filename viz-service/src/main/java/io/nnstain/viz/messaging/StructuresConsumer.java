@@ -7,6 +7,7 @@ import io.nnstain.schemas.serde.AvroSerde.BadRecordException;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.schemas.topics.Topics;
 import io.nnstain.viz.VizConfig;
+import io.nnstain.viz.metrics.VizMetrics;
 import io.nnstain.viz.results.Live;
 import io.nnstain.viz.results.Results;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,9 +40,10 @@ public class StructuresConsumer extends ConsumerLoop {
     private final Live live;
     private final Results results;
 
-    public StructuresConsumer(VizConfig config, Live live, Results results) {
+    public StructuresConsumer(VizConfig config, Live live, Results results, VizMetrics metrics) {
         super("nnstain-viz", config.kafkaBootstrapServers(), config.consumerGroup(),
                 new TopicNamespace(config.topicPrefix()), config.neuronPartitions(), LOG);
+        metrics.bind(this);
         this.live = live;
         this.results = results;
     }
@@ -73,6 +75,7 @@ public class StructuresConsumer extends ConsumerLoop {
         status("consuming");
         while (running()) {
             ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(100));
+            measureLag(c);
             for (ConsumerRecord<String, byte[]> r : records) {
                 StructureSnapshot s;
                 try {

@@ -7,6 +7,7 @@ import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.serde.AvroJson;
 import io.nnstain.store.StoredRun;
 import io.nnstain.viz.VizConfig;
+import io.nnstain.viz.metrics.VizMetrics;
 import io.nnstain.viz.results.Live;
 import io.nnstain.viz.results.Pictures;
 import io.nnstain.viz.results.Pictures.Format;
@@ -40,7 +41,10 @@ public class VizResource {
     private final Live live;
     private final VizConfig config;
 
-    public VizResource(Results results, Live live, VizConfig config) {
+    private final VizMetrics metrics;
+
+    public VizResource(Results results, Live live, VizConfig config, VizMetrics metrics) {
+        this.metrics = metrics;
         this.data = results.data();
         this.results = results;
         this.live = live;
@@ -96,7 +100,7 @@ public class VizResource {
             int e = epoch(id, epoch);
             StructureSnapshot s = data.structures(id, e).orElseThrow(() -> new NotFound("E_" + e + " of run " + id
                     + " has no structures (yet); analysed epochs: " + data.analysedEpochs(id)));
-            return picture(Pictures.stain(s, run, f), f);
+            return picture(metrics.render("stain", f.extension(), () -> Pictures.stain(s, run, f)), f);
         });
     }
 
@@ -110,7 +114,7 @@ public class VizResource {
             if (figures.isEmpty()) {
                 throw new NotFound("run " + id + " has no stored epoch yet");
             }
-            return picture(Pictures.curves(run, figures, f), f);
+            return picture(metrics.render("curves", f.extension(), () -> Pictures.curves(run, figures, f)), f);
         });
     }
 
@@ -122,7 +126,7 @@ public class VizResource {
             stored(id);
             var emergence = data.emergence(id).orElseThrow(() -> new NotFound("run " + id
                     + " has no emergence yet: the analyzer writes it after the final epoch"));
-            return picture(Pictures.emergence(emergence, f), f);
+            return picture(metrics.render("emergence", f.extension(), () -> Pictures.emergence(emergence, f)), f);
         });
     }
 
@@ -136,7 +140,7 @@ public class VizResource {
             int e = epoch(id, epoch);
             StructureSnapshot s = data.structures(id, e).orElseThrow(() -> new NotFound("E_" + e + " of run " + id
                     + " has no structures (yet)"));
-            return picture(Pictures.input(s, run, data.network(run, e), f), f);
+            return picture(metrics.render("input-stains", f.extension(), () -> Pictures.input(s, run, data.network(run, e), f)), f);
         });
     }
 
@@ -157,7 +161,7 @@ public class VizResource {
             if (data.store().assembledEpochs(id).isEmpty()) {
                 throw new NotFound("run " + id + " has no stored epoch yet");
             }
-            return picture(Pictures.heatmaps(data.heatmaps(run, name), f), f);
+            return picture(metrics.render("heatmaps", f.extension(), () -> Pictures.heatmaps(data.heatmaps(run, name), f)), f);
         });
     }
 
