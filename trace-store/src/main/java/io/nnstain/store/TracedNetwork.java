@@ -13,6 +13,11 @@ public final class TracedNetwork {
     private final float[][][] weights; // [layer][out][in], layer 0 unused
     private final float[][] bias;      // [layer][out]
     private final float[][][] transposed; // [layer][in][out], for the forward pass's contiguous inner loop
+    private final int[] kinds; // per layer, the activation as a code (RELU…): a string switch per neuron cost more than the sums
+    private static final int RELU = 0;
+    private static final int TANH = 1;
+    private static final int SIGMOID = 2;
+    private static final int IDENTITY = 3;
 
     public TracedNetwork(int[] widths, List<String> activations, float[][][] weights, float[][] bias) {
         this.widths = widths.clone();
@@ -20,6 +25,10 @@ public final class TracedNetwork {
         this.weights = weights;
         this.bias = bias;
         this.transposed = new float[widths.length][][];
+        this.kinds = new int[widths.length];
+        for (int l = 0; l < widths.length; l++) {
+            kinds[l] = l == 0 ? IDENTITY : kind(this.activations.get(l)); // the input layer is never activated
+        }
         for (int l = 1; l < widths.length; l++) {
             if (weights[l].length != widths[l] || weights[l][0].length != widths[l - 1]) {
                 throw new IllegalArgumentException("layer " + l + " has weights of shape (" + weights[l].length + ", "
@@ -66,6 +75,86 @@ public final class TracedNetwork {
      *     are looked at
      */
     public double[] forward(float[] x, boolean[][] silenced) {
+        double[] a = input(x);
+        for (int l = 1; l < widths.length; l++) {
+            double[] z = dense(l, a);
+            activate(l, z, silenced);
+            a = z;
+        }
+        return a;
+    }
+
+    /**
+     * One sample's pass without silencing, kept so that passes with neurons silenced can start from it
+     * ({@link #forward(Pass, boolean[][])}).
+     *
+     * @param z per layer, the pre-activations (null for the input)
+     * @param a per layer, the activations (the input itself for layer 0)
+     */
+    public record Pass(double[][] z, double[][] a) {
+    }
+
+    public Pass pass(float[] x) {
+        double[][] z = new double[widths.length][];
+        double[][] a = new double[widths.length][];
+        a[0] = input(x);
+        for (int l = 1; l < widths.length; l++) {
+            z[l] = dense(l, a[l - 1]);
+            a[l] = z[l].clone();
+            activate(l, a[l], null);
+        }
+        return new Pass(z, a);
+    }
+
+    /**
+     * The output layer's values for a sample already passed, with hidden neurons silenced: as
+     * {@link #forward(float[], boolean[][])}, but layers before the first silenced one are taken from the pass,
+     * and the next layer's pre-activations are the pass's less what the silenced neurons contributed (a few
+     * columns instead of the whole matrix; equal up to the rounding of that subtraction).
+     */
+    public double[] forward(Pass pass, boolean[][] silenced) {
+        int last = widths.length - 1;
+        int first = -1;
+        for (int l = 1; l < last && first < 0 && silenced != null; l++) {
+            if (silenced[l] != null) {
+                for (boolean off : silenced[l]) {
+                    if (off) {
+                        first = l;
+                        break;
+                    }
+                }
+            }
+        }
+        if (first < 0) {
+            return pass.a()[last].clone();
+        }
+        double[] a = pass.a()[first].clone();
+        double[] z = pass.z()[first + 1].clone();
+        float[][] wt = transposed[first + 1];
+        boolean[] off = silenced[first];
+        for (int j = 0; j < a.length; j++) {
+            if (off[j]) {
+                double aj = a[j];
+                a[j] = 0;
+                if (aj != 0) {
+                    float[] col = wt[j];
+                    for (int k = 0; k < z.length; k++) {
+                        z[k] -= aj * col[k];
+                    }
+                }
+            }
+        }
+        activate(first + 1, z, silenced);
+        a = z;
+        for (int l = first + 2; l < widths.length; l++) {
+            z = dense(l, a);
+            activate(l, z, silenced);
+            a = z;
+        }
+        return a;
+    }
+
+    private double[] input(float[] x) {
         if (x.length != widths[0]) {
             throw new IllegalArgumentException("a sample has " + x.length + " features; the network takes " + widths[0]);
         }
@@ -73,32 +162,38 @@ public final class TracedNetwork {
         for (int i = 0; i < x.length; i++) {
             a[i] = x[i];
         }
-        for (int l = 1; l < widths.length; l++) {
-            double[] z = new double[widths[l]];
-            for (int k = 0; k < z.length; k++) {
-                z[k] = bias[l][k];
-            }
-            // z += a_j * W[:, j], column by column: a loop without a carried sum, which the JIT vectorises;
-            // inputs that are exactly 0 (ReLU) are skipped
-            float[][] wt = transposed[l];
-            for (int j = 0; j < a.length; j++) {
-                double aj = a[j];
-                if (aj == 0) {
-                    continue;
-                }
-                float[] col = wt[j];
-                for (int k = 0; k < z.length; k++) {
-                    z[k] += aj * col[k];
-                }
-            }
-            String activation = activations.get(l);
-            boolean[] off = l < widths.length - 1 && silenced != null ? silenced[l] : null;
-            for (int k = 0; k < z.length; k++) {
-                z[k] = off != null && off[k] ? 0 : activate(activation, z[k]);
-            }
-            a = z;
-        }
         return a;
+    }
+
+    /** Pre-activations of layer {@code l} from the activations {@code a} of the layer before. */
+    private double[] dense(int l, double[] a) {
+        double[] z = new double[widths[l]];
+        for (int k = 0; k < z.length; k++) {
+            z[k] = bias[l][k];
+        }
+        // z += a_j * W[:, j], column by column: a loop without a carried sum, which the JIT vectorises;
+        // inputs that are exactly 0 (ReLU) are skipped
+        float[][] wt = transposed[l];
+        for (int j = 0; j < a.length; j++) {
+            double aj = a[j];
+            if (aj == 0) {
+                continue;
+            }
+            float[] col = wt[j];
+            for (int k = 0; k < z.length; k++) {
+                z[k] += aj * col[k];
+            }
+        }
+        return z;
+    }
+
+    /** Activates layer {@code l}'s pre-activations in place; silenced hidden neurons become 0. */
+    private void activate(int l, double[] z, boolean[][] silenced) {
+        int kind = kinds[l];
+        boolean[] off = l < widths.length - 1 && silenced != null ? silenced[l] : null;
+        for (int k = 0; k < z.length; k++) {
+            z[k] = off != null && off[k] ? 0 : activate(kind, z[k]);
+        }
     }
 
     public int predict(float[] x, boolean[][] silenced) {
@@ -118,6 +213,26 @@ public final class TracedNetwork {
             out[i] = predict(samples[i], silenced);
         }
         return out;
+    }
+
+    private static int kind(String activation) {
+        return switch (activation) {
+            case "relu" -> RELU;
+            case "tanh" -> TANH;
+            case "sigmoid" -> SIGMOID;
+            case "identity" -> IDENTITY;
+            default -> throw new IllegalArgumentException("activation '" + activation
+                    + "' is not known; known: relu, tanh, sigmoid, identity");
+        };
+    }
+
+    private static double activate(int kind, double z) {
+        return switch (kind) {
+            case RELU -> z > 0 ? z : 0;
+            case TANH -> Math.tanh(z);
+            case SIGMOID -> 1 / (1 + Math.exp(-z));
+            default -> z;
+        };
     }
 
     public static double activate(String activation, double z) {

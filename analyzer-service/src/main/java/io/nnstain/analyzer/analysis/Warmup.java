@@ -2,13 +2,8 @@ package io.nnstain.analyzer.analysis;
 
 import io.nnstain.schemas.config.AnalysisParams;
 import io.nnstain.schemas.serde.AvroJson;
-import io.nnstain.store.Duck;
 import io.nnstain.store.StoredEpoch;
 import io.nnstain.store.StoredRun;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.SplittableRandom;
 
 /**
@@ -22,11 +17,8 @@ final class Warmup {
     }
 
     static void run(int rounds) {
-        try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            rs.next();
-        } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB does not start: " + e.getMessage(), e);
-        }
+        io.nnstain.store.StoreWarmup.run(20); // reading epochs back through DuckDB
+        io.nnstain.schemas.serde.AvroSerde serde = new io.nnstain.schemas.serde.AvroSerde();
         int[] widths = {64, 64, 128, 64, 10};
         SplittableRandom rnd = new SplittableRandom(1);
         StoredRun run = Synthetic.run(widths, 360, rnd);
@@ -36,6 +28,7 @@ final class Warmup {
             StoredEpoch epoch = Synthetic.epoch(i + 1, widths, rnd, false);
             EpochAnalysis.Result r = EpochAnalysis.analyse(run, epoch, AnalysisParams.defaults(), prev, previous, true);
             AvroJson.toJson(r.snapshot()).toString();
+            serde.encode(r.snapshot());
             prev = r;
             previous = epoch;
         }

@@ -35,17 +35,37 @@ public final class Ablation {
     }
 
     private final TracedNetwork net;
-    private final float[][] samples;
     private final int[] labels;
     private final int classes;
     private final double[] baseline;
+    /** each probe sample's pass without silencing: silenced passes start from it (measured ~2x faster) */
+    private final TracedNetwork.Pass[] passes;
 
     public Ablation(TracedNetwork net, float[][] samples, int[] labels) {
         this.net = net;
-        this.samples = samples;
         this.labels = labels;
         this.classes = net.widths()[net.layerCount() - 1];
-        this.baseline = accuracy(net.predict(samples, null));
+        this.passes = new TracedNetwork.Pass[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            passes[i] = net.pass(samples[i]);
+        }
+        this.baseline = accuracy(predict(null));
+    }
+
+    /** The class predicted for every probe sample with {@code mask}'s hidden neurons silenced. */
+    private int[] predict(boolean[][] mask) {
+        int[] out = new int[passes.length];
+        for (int i = 0; i < passes.length; i++) {
+            double[] o = net.forward(passes[i], mask);
+            int best = 0;
+            for (int c = 1; c < o.length; c++) {
+                if (o[c] > o[best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
     }
 
     public double[] baseline() {
@@ -53,7 +73,7 @@ public final class Ablation {
     }
 
     public Effect silence(boolean[][] mask) {
-        return new Effect(baseline.clone(), accuracy(net.predict(samples, mask)));
+        return new Effect(baseline.clone(), accuracy(predict(mask)));
     }
 
     public Effect silence(Pathway pathway) {
@@ -74,7 +94,7 @@ public final class Ablation {
                 mask[l] = new boolean[widths[l]];
                 choose(mask[l], pathway.neurons()[l].length, rnd);
             }
-            double[] acc = accuracy(net.predict(samples, mask));
+            double[] acc = accuracy(predict(mask));
             for (int c = 0; c < classes; c++) {
                 after[c] += acc[c] / draws;
             }

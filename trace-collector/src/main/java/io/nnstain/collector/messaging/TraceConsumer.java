@@ -104,12 +104,11 @@ public class TraceConsumer extends ConsumerLoop {
 
     @Override
     protected void beforeConsuming() {
-        // DuckDB's first connection costs ~0.4 s: pay it before the first epoch, not during it
-        try (var c = io.nnstain.store.Duck.connect(); var s = c.createStatement()) {
-            s.execute("SELECT 1");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("DuckDB does not start: " + e.getMessage(), e);
-        }
+        // DuckDB's start and the JIT's compiling of the write path: paid before the first epoch, not during it
+        status("warming up");
+        long start = System.nanoTime();
+        io.nnstain.store.StoreWarmup.run(30);
+        LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
     }
 
     @Override
