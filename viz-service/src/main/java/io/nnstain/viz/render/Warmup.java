@@ -27,7 +27,9 @@ public final class Warmup {
         StainRenderer.Network net = new StainRenderer.Network(names, widths, classNames);
         SplittableRandom rnd = new SplittableRandom(5);
         for (int i = 0; i < rounds; i++) {
-            StructureSnapshot s = snapshot(widths, rnd);
+            // as a stain request reads it: the analyzer's JSON back into a snapshot
+            StructureSnapshot s = io.nnstain.schemas.serde.AvroJson.read(
+                    io.nnstain.schemas.serde.AvroJson.toJson(snapshot(widths, rnd)), StructureSnapshot.class);
             SvgCanvas svg = new SvgCanvas(StainRenderer.width(widths.length), StainRenderer.height(), Palette.BACKGROUND);
             StainRenderer.draw(svg, s, net);
             svg.toSvg();
