@@ -190,5 +190,13 @@ final class Pipeline implements AutoCloseable {
                 }
             }
         }
+        // the services' logs, data and pictures; kept with -Dnnstain.keep-test-homes=true to look at them
+        if (!Boolean.getBoolean("nnstain.keep-test-homes")) {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not delete " + home + ": " + e.getMessage());
+            }
+        }
     }
 }

@@ -53,6 +53,11 @@ public class TrainerMetrics {
         }).set(Double.doubleToLongBits(value));
     }
 
+    private void splits(String name, String description, Tags run, Double train, Double validation) {
+        gauge(name, description, run.and("split", "train"), value(train));
+        gauge(name, description, run.and("split", "validation"), value(validation));
+    }
+
     private static double value(Double d) {
         return d == null ? Double.NaN : d;
     }
@@ -90,14 +95,10 @@ public class TrainerMetrics {
             target.epochSealed(e);
             Tags run = Tags.of("run", e.getRunId());
             gauge("nnstain.trainer.epoch", "The latest scanned epoch", run, e.getEpoch());
-            gauge("nnstain.trainer.loss", "Loss of the latest scanned epoch", run.and("split", "train"),
-                    value(e.getTrainLoss()));
-            gauge("nnstain.trainer.loss", "Loss of the latest scanned epoch", run.and("split", "validation"),
-                    value(e.getValidationLoss()));
-            gauge("nnstain.trainer.accuracy", "Accuracy of the latest scanned epoch", run.and("split", "train"),
-                    value(e.getTrainAccuracy()));
-            gauge("nnstain.trainer.accuracy", "Accuracy of the latest scanned epoch", run.and("split", "validation"),
-                    value(e.getValidationAccuracy()));
+            splits("nnstain.trainer.loss", "Loss of the latest scanned epoch", run, e.getTrainLoss(),
+                    e.getValidationLoss());
+            splits("nnstain.trainer.accuracy", "Accuracy of the latest scanned epoch", run, e.getTrainAccuracy(),
+                    e.getValidationAccuracy());
             if (e.getEpoch() > 0) { // E_0 is the network at initialisation: no training, no probe time
                 Timer.builder("nnstain.trainer.epoch.time").tags(run).description("Wall time of a scanned epoch's"
                         + " training, probe included").register(registry).record((long) (e.getEpochTimeMs() * 1e6), TimeUnit.NANOSECONDS);
