@@ -126,8 +126,9 @@ public final class HeatmapRenderer {
                 }
             }
             canvas.rect(x, TOP, PANEL_W, PANEL_H, Style.stroke(Palette.MUTED, 0.8));
-            for (int i = 0; i <= 4; i++) {
-                int ci = Math.min(cols.size() - 1, (int) Math.round(i * (cols.size() - 1) / 4.0));
+            int ticks = cols.size() <= 12 ? cols.size() - 1 : 4; // every column while they are few
+            for (int i = 0; i <= ticks; i++) {
+                int ci = ticks == 0 ? 0 : Math.min(cols.size() - 1, (int) Math.round(i * (cols.size() - 1) / (double) ticks));
                 double cx = x + (ci + 0.5) * cw;
                 canvas.line(cx, TOP + PANEL_H, cx, TOP + PANEL_H + 4, Style.stroke(Palette.MUTED, 0.8));
                 canvas.text(cx, TOP + PANEL_H + 16, "E_" + d.epochs()[cols.get(ci)[0]], 10, Anchor.MIDDLE,
