@@ -1,7 +1,7 @@
 // The run page: the stain at a chosen epoch, class toggles, neuron details, and live updates while it trains.
 const run = new URLSearchParams(location.search).get('run');
 const api = 'api/runs/' + encodeURIComponent(run);
-const state = { epochs: [], index: 0, hidden: new Set(), meta: null, timer: null, wanted: null, inflight: false };
+const state = { epochs: [], index: 0, hidden: new Set(), meta: null, timer: null, wanted: null, inflight: false, layerChosen: false };
 const $ = (id) => document.getElementById(id);
 
 function colour(c) {
@@ -37,7 +37,7 @@ async function load() {
     if (l === 1) o.selected = true;
     $('layer').appendChild(o);
   });
-  $('layer').addEventListener('change', () => refreshImages(true));
+  $('layer').addEventListener('change', () => { state.layerChosen = true; refreshImages(true); });
   listen();
   setEpochs(state.meta.analysed_epochs, true);
   refreshImages(true);
@@ -115,7 +115,18 @@ function refreshImages(force) {
   lastImages = t;
   $('curves').src = api + '/curves.svg?t=' + t;
   $('emergence').src = api + '/emergence.svg?t=' + t;
-  $('heatmaps').src = api + '/heatmaps.svg?layer=' + encodeURIComponent($('layer').value) + '&t=' + t;
+  // the heatmaps read every stored epoch: drawn once the run is analysed to the end, or when a layer is chosen,
+  // not on every refresh while it trains (they competed with the stains for the two cores)
+  if (state.layerChosen || finished()) {
+    $('heatmaps').src = api + '/heatmaps.svg?layer=' + encodeURIComponent($('layer').value) + '&t=' + t;
+  } else {
+    $('heatmaps').alt = 'the heatmaps are drawn when the run is analysed to its last epoch, or when you choose a layer';
+  }
+}
+
+function finished() {
+  const scanned = state.meta.scanned_epochs;
+  return scanned.length > 0 && state.epochs.includes(scanned[scanned.length - 1]);
 }
 
 function listen() {

@@ -37,6 +37,7 @@ public abstract class ConsumerLoop {
     private volatile String status = "starting";
     private volatile long deadLettered;
     private volatile long lag;
+    private boolean kafkaWarm;
     private Thread thread;
 
     /**
@@ -127,6 +128,15 @@ public abstract class ConsumerLoop {
                         KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProps(), new StringSerializer(),
                                 new ByteArraySerializer())) {
                     consumer = c;
+                    if (!kafkaWarm) {
+                        String before = status;
+                        status = "warming up Kafka";
+                        long start = System.nanoTime();
+                        KafkaWarmup.run(bootstrapServers, namespace, p, 400, Duration.ofSeconds(30));
+                        kafkaWarm = true;
+                        status = before;
+                        log.infof("%s: Kafka round trip warmed up in %.0f ms", name, (System.nanoTime() - start) / 1e6);
+                    }
                     consume(c, p);
                 } finally {
                     consumer = null;

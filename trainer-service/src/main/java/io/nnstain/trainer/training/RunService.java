@@ -4,6 +4,7 @@ import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.avro.RunStatus;
 import io.nnstain.schemas.config.RunSpec;
+import io.nnstain.schemas.messaging.KafkaWarmup;
 import io.nnstain.schemas.topics.TopicAdmin;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.trainer.TrainerConfig;
@@ -58,6 +59,22 @@ public class RunService {
     void onStart(@Observes StartupEvent event) {
         // must be set before the first engine use; application.properties does not reach DJL
         DjlEngine.get(config.torchThreads());
+        // first on the training thread, so that a run submitted meanwhile waits behind it
+        worker.submit(this::warmUpKafka);
+    }
+
+    /** The producer created and warmed before the first run (see {@link KafkaWarmup}); a failure only logs. */
+    private void warmUpKafka() {
+        long start = System.nanoTime();
+        try {
+            TopicNamespace namespace = new TopicNamespace(config.topicPrefix());
+            TopicAdmin.ensureTopics(config.kafkaBootstrapServers(), namespace, config.neuronPartitions(),
+                    Duration.ofSeconds(30));
+            KafkaWarmup.run(config.kafkaBootstrapServers(), namespace, producer(), 400, Duration.ofSeconds(30));
+            LOG.infof("Kafka round trip warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
+        } catch (RuntimeException e) {
+            LOG.warnf("Kafka warm-up failed (%s); the first run will start slower", e.getMessage());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

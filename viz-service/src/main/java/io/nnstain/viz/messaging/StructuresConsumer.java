@@ -61,6 +61,7 @@ public class StructuresConsumer extends ConsumerLoop {
         status("warming up");
         long start = System.nanoTime();
         io.nnstain.viz.render.Warmup.run(15);
+        io.nnstain.store.StoreWarmup.run(5); // DuckDB's start, for the heatmaps: not during a run's first epochs
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
     }
 
