@@ -34,9 +34,17 @@ final class KafkaForTests {
             bootstrap = kafka.getBootstrapServers();
         } else {
             try {
-                LocalKafkaBroker broker = LocalKafkaBroker.start(Files.createTempDirectory("nnstain-kafka-"),
-                        Duration.ofSeconds(90));
-                Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+                java.nio.file.Path dir = Files.createTempDirectory("nnstain-kafka-");
+                LocalKafkaBroker broker = LocalKafkaBroker.start(dir, Duration.ofSeconds(90));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    broker.close();
+                    // the broker's log folder: nothing in it outlives the test run
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    } catch (IOException e) {
+                        System.err.println("could not delete " + dir + ": " + e.getMessage());
+                    }
+                }));
                 bootstrap = broker.bootstrapServers();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
