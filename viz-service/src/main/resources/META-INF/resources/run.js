@@ -15,7 +15,7 @@ async function load() {
     // a run just submitted is not stored yet: say so and look again
     $('title').textContent = run;
     $('status').textContent = (await r.json()).error + ' — waiting for it';
-    setTimeout(load, 300);
+    setTimeout(load, 100);
     return;
   }
   $('status').textContent = '';
@@ -40,7 +40,8 @@ async function load() {
   $('layer').addEventListener('change', () => { state.layerChosen = true; refreshImages(true); });
   listen();
   setEpochs(state.meta.analysed_epochs, true);
-  refreshImages(true);
+  // while a run trains, its first stains come first: the curves follow a moment later
+  setTimeout(() => refreshImages(true), finished() ? 0 : 1500);
 }
 
 function setEpochs(epochs, jumpToEnd) {

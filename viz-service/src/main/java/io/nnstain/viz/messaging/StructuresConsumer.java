@@ -62,6 +62,7 @@ public class StructuresConsumer extends ConsumerLoop {
         long start = System.nanoTime();
         io.nnstain.viz.render.Warmup.run(15);
         io.nnstain.store.StoreWarmup.run(5); // DuckDB's start, for the heatmaps: not during a run's first epochs
+        io.nnstain.viz.rest.HttpWarmup.run(results.data(), 3);
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
     }
 
