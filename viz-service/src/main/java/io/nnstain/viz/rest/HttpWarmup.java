@@ -1,6 +1,6 @@
 package io.nnstain.viz.rest;
 
-import io.nnstain.viz.results.RunData;
+import io.nnstain.viz.report.RunData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package io.nnstain.viz.rest;
 
 import io.nnstain.viz.messaging.StructuresConsumer;
-import io.nnstain.viz.results.Live;
+import io.nnstain.viz.report.Live;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,4 +1,4 @@
-package io.nnstain.viz.results;
+package io.nnstain.viz.report;
 
 import io.nnstain.store.StoredRun;
 import io.nnstain.store.TraceStore;

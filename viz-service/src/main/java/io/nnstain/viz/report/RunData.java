@@ -1,4 +1,4 @@
-package io.nnstain.viz.results;
+package io.nnstain.viz.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnstain.schemas.avro.StructureSnapshot;

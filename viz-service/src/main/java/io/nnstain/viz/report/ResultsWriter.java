@@ -1,10 +1,10 @@
-package io.nnstain.viz.results;
+package io.nnstain.viz.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.store.StoredRun;
 import io.nnstain.viz.render.CurvesRenderer.EpochFigures;
-import io.nnstain.viz.results.Pictures.Format;
+import io.nnstain.viz.report.Pictures.Format;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

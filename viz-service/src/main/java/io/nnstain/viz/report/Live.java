@@ -1,4 +1,4 @@
-package io.nnstain.viz.results;
+package io.nnstain.viz.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.smallrye.mutiny.Multi;
