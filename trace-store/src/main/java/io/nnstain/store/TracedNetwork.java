@@ -75,8 +75,12 @@ public final class TracedNetwork {
      *     are looked at
      */
     public double[] forward(float[] x, boolean[][] silenced) {
-        double[] a = input(x);
-        for (int l = 1; l < widths.length; l++) {
+        return onward(1, input(x), silenced);
+    }
+
+    /** Layers {@code from} to the output, from the activations {@code a} of the layer before {@code from}. */
+    private double[] onward(int from, double[] a, boolean[][] silenced) {
+        for (int l = from; l < widths.length; l++) {
             double[] z = dense(l, a);
             activate(l, z, silenced);
             a = z;
@@ -145,13 +149,7 @@ public final class TracedNetwork {
             }
         }
         activate(first + 1, z, silenced);
-        a = z;
-        for (int l = first + 2; l < widths.length; l++) {
-            z = dense(l, a);
-            activate(l, z, silenced);
-            a = z;
-        }
-        return a;
+        return onward(first + 2, z, silenced);
     }
 
     private double[] input(float[] x) {
@@ -197,7 +195,15 @@ public final class TracedNetwork {
     }
 
     public int predict(float[] x, boolean[][] silenced) {
-        double[] out = forward(x, silenced);
+        return argmax(forward(x, silenced));
+    }
+
+    /** The class predicted for a sample already passed, with hidden neurons silenced. */
+    public int predict(Pass pass, boolean[][] silenced) {
+        return argmax(forward(pass, silenced));
+    }
+
+    private static int argmax(double[] out) {
         int best = 0;
         for (int c = 1; c < out.length; c++) {
             if (out[c] > out[best]) {
@@ -232,17 +238,6 @@ public final class TracedNetwork {
             case TANH -> Math.tanh(z);
             case SIGMOID -> 1 / (1 + Math.exp(-z));
             default -> z;
-        };
-    }
-
-    public static double activate(String activation, double z) {
-        return switch (activation) {
-            case "relu" -> z > 0 ? z : 0;
-            case "tanh" -> Math.tanh(z);
-            case "sigmoid" -> 1 / (1 + Math.exp(-z));
-            case "identity" -> z;
-            default -> throw new IllegalArgumentException("activation '" + activation
-                    + "' is not known; known: relu, tanh, sigmoid, identity");
         };
     }
 }

@@ -56,14 +56,7 @@ public final class Ablation {
     private int[] predict(boolean[][] mask) {
         int[] out = new int[passes.length];
         for (int i = 0; i < passes.length; i++) {
-            double[] o = net.forward(passes[i], mask);
-            int best = 0;
-            for (int c = 1; c < o.length; c++) {
-                if (o[c] > o[best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
+            out[i] = net.predict(passes[i], mask);
         }
         return out;
     }
