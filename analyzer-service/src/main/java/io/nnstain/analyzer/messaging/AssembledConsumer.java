@@ -89,8 +89,7 @@ public class AssembledConsumer extends ConsumerLoop {
         LOG.infof("analysing epochs announced on %s, trace store %s", namespace.name(Topics.ASSEMBLED),
                 analysis.store().dataDir());
         while (running()) {
-            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
-            measureLag(c);
+            ConsumerRecords<String, byte[]> records = poll(c, Duration.ofMillis(200));
             if (records.isEmpty()) {
                 continue;
             }

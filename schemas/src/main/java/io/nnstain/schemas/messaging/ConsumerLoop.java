@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -99,18 +100,20 @@ public abstract class ConsumerLoop {
         return deadLettered;
     }
 
-    /** Records not yet consumed on the assigned partitions, as of the last {@link #measureLag} (0 before). */
+    /** Records not yet consumed on the assigned partitions, as of the last {@link #poll} (0 before). */
     public long lag() {
         return lag;
     }
 
-    /** Sums the consumer's known lag over its assigned partitions; call after a poll. */
-    protected void measureLag(KafkaConsumer<String, byte[]> c) {
+    /** Polls, and keeps the consumer's known lag over its assigned partitions for {@link #lag()}. */
+    protected ConsumerRecords<String, byte[]> poll(KafkaConsumer<String, byte[]> c, Duration timeout) {
+        ConsumerRecords<String, byte[]> records = c.poll(timeout);
         long sum = 0;
         for (org.apache.kafka.common.TopicPartition tp : c.assignment()) {
             sum += c.currentLag(tp).orElse(0);
         }
         lag = sum;
+        return records;
     }
 
     protected boolean running() {

@@ -143,8 +143,7 @@ public class TraceConsumer extends ConsumerLoop {
         status("consuming");
         LOG.infof("collecting %s into %s", topics, store.dataDir());
         while (running()) {
-            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
-            measureLag(c);
+            ConsumerRecords<String, byte[]> records = poll(c, Duration.ofMillis(500));
             if (records.isEmpty()) {
                 continue;
             }

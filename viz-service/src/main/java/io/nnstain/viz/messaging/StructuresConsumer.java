@@ -76,8 +76,7 @@ public class StructuresConsumer extends ConsumerLoop {
         c.subscribe(List.of(namespace.name(Topics.STRUCTURES)));
         status("consuming");
         while (running()) {
-            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(100));
-            measureLag(c);
+            ConsumerRecords<String, byte[]> records = poll(c, Duration.ofMillis(100));
             for (ConsumerRecord<String, byte[]> r : records) {
                 StructureSnapshot s;
                 try {
