@@ -2,6 +2,7 @@ package io.nnstain.store;
 
 import io.nnstain.schemas.avro.EpochSealed;
 import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.schemas.serde.MadeUpSnapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,23 +74,7 @@ public final class StoreWarmup {
         List<NeuronSnapshot> out = new ArrayList<>();
         for (int l = 0; l < widths.length; l++) {
             for (int j = 0; j < widths[l]; j++) {
-                List<Float> means = new ArrayList<>();
-                for (int c = 0; c < 10; c++) {
-                    means.add((float) rnd.nextDouble());
-                }
-                List<Float> weights = new ArrayList<>();
-                List<Float> grads = new ArrayList<>();
-                if (l > 0) {
-                    for (int i = 0; i < widths[l - 1]; i++) {
-                        weights.add((float) rnd.nextGaussian());
-                        grads.add((float) rnd.nextGaussian());
-                    }
-                }
-                out.add(NeuronSnapshot.newBuilder().setRunId("warm-up").setEpoch(epoch).setLayer(names.get(l))
-                        .setLayerIndex(l).setNeuron(j).setSamples(100).setActMean(0.5f).setActStd(0.5f).setActMin(0f)
-                        .setActMax(1f).setZeroFraction(0.1f).setClassMeans(means).setBias(l == 0 ? null : 0.1f)
-                        .setWeights(weights).setGradWeightNorm(l == 0 ? null : 0.1f).setGradBias(l == 0 ? null : 0.1f)
-                        .setWeightChange(l == 0 ? null : 0.1f).setGradWeightMean(l == 0 ? null : grads).build());
+                out.add(MadeUpSnapshots.neuron(epoch, names.get(l), l, j, l == 0 ? 0 : widths[l - 1], 10, rnd));
             }
         }
         return out;

@@ -1,7 +1,7 @@
 package io.nnstain.schemas.messaging;
 
-import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.MadeUpSnapshots;
 import io.nnstain.schemas.topics.TopicNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -51,15 +53,15 @@ public final class KafkaWarmup {
             create(bootstrapServers, topic, timeout);
             AvroSerde serde = new AvroSerde();
             SplittableRandom rnd = new SplittableRandom(3);
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < records; i++) {
                 sent.add(producer.send(new ProducerRecord<>(topic, 0, "E_0/L_warm_up/n_" + i,
-                        serde.encode(snapshot(i, rnd)))));
+                        serde.encode(MadeUpSnapshots.neuron(0, "warm_up", 1, i, 64, 10, rnd)))));
             }
             producer.flush();
             long last = -1;
-            for (java.util.concurrent.Future<?> f : sent) {
-                last = ((org.apache.kafka.clients.producer.RecordMetadata) f.get(left(deadline), TimeUnit.NANOSECONDS)).offset();
+            for (Future<RecordMetadata> f : sent) {
+                last = f.get(left(deadline), TimeUnit.NANOSECONDS).offset();
             }
             Properties p = new Properties();
             p.put("bootstrap.servers", bootstrapServers);
@@ -102,22 +104,5 @@ public final class KafkaWarmup {
                 }
             }
         }
-    }
-
-    private static NeuronSnapshot snapshot(int i, SplittableRandom rnd) {
-        List<Float> weights = new ArrayList<>();
-        List<Float> grads = new ArrayList<>();
-        for (int j = 0; j < 64; j++) {
-            weights.add((float) rnd.nextGaussian());
-            grads.add((float) rnd.nextGaussian() * 1e-3f);
-        }
-        List<Float> means = new ArrayList<>();
-        for (int c = 0; c < 10; c++) {
-            means.add((float) rnd.nextDouble());
-        }
-        return NeuronSnapshot.newBuilder().setRunId("warm-up").setEpoch(0).setLayer("warm_up").setLayerIndex(1)
-                .setNeuron(i).setSamples(100).setActMean(0.5f).setActStd(0.5f).setActMin(0f).setActMax(1f)
-                .setZeroFraction(0.1f).setClassMeans(means).setBias(0.1f).setWeights(weights).setGradWeightNorm(0.1f)
-                .setGradBias(0.1f).setWeightChange(0.1f).setGradWeightMean(grads).build();
     }
 }
