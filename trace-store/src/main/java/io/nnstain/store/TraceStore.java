@@ -223,15 +223,39 @@ public final class TraceStore {
 
     /** Epochs whose neurons are stored, ascending. */
     public List<Integer> assembledEpochs(String runId) {
-        Path dir = runDir(runId);
+        return numbered(runDir(runId), EPOCH_DIR).stream().filter(e -> hasEpoch(runId, e)).toList();
+    }
+
+    /**
+     * Where the analyzer keeps its results for one set of analysis parameters, relative to a run's folder:
+     * {@code structures/<key>/<file>}, with {@code epoch=<e>.json} per analysed epoch.
+     */
+    public static String structures(String key, String file) {
+        return "structures/" + key + "/" + file;
+    }
+
+    public static String structuresOfEpoch(String key, int epoch) {
+        return structures(key, "epoch=" + epoch + ".json");
+    }
+
+    /** Epochs whose structures are stored for the analysis parameters {@code key}, ascending. */
+    public List<Integer> analysedEpochs(String runId, String key) {
+        return numbered(runDir(runId).resolve(structures(key, "")), EPOCH_FILE);
+    }
+
+    private static final Pattern EPOCH_DIR = Pattern.compile("epoch=([0-9]{1,9})");
+    private static final Pattern EPOCH_FILE = Pattern.compile("epoch=([0-9]{1,9})\\.json");
+
+    /** The numbers of the entries of {@code dir} whose names match {@code name} (group 1), ascending. */
+    private static List<Integer> numbered(Path dir, Pattern name) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("epoch=[0-9]+"))
-                    .map(n -> Integer.parseInt(n.substring(6))).filter(e -> hasEpoch(runId, e)).sorted().toList();
+            return s.map(p -> name.matcher(p.getFileName().toString())).filter(java.util.regex.Matcher::matches)
+                    .map(m -> Integer.parseInt(m.group(1))).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("could not list " + dir, e);
         }
     }
 

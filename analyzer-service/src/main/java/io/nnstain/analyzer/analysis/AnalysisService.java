@@ -116,7 +116,7 @@ public class AnalysisService {
         EpochAnalysis.Result result = EpochAnalysis.analyse(run, data, params,
                 previous == null ? null : previous.result(), previous == null ? null : previous.epoch());
         latest.put(runId + "/" + params.key(), new Analysed(data, result));
-        write(runId, params, "epoch=" + epoch + ".json", AvroJson.toJson(result.snapshot()));
+        store.writeJson(runId, TraceStore.structuresOfEpoch(params.key(), epoch), AvroJson.toJson(result.snapshot()));
         return result.snapshot();
     }
 
@@ -142,7 +142,7 @@ public class AnalysisService {
     public StructureSnapshot structures(String runId, int epoch, AnalysisParams params) {
         StoredRun run = run(runId);
         requireEpoch(run, epoch);
-        Optional<JsonNode> stored = store.readJson(runId, relative(params, "epoch=" + epoch + ".json"));
+        Optional<JsonNode> stored = store.readJson(runId, TraceStore.structuresOfEpoch(params.key(), epoch));
         if (stored.isPresent()) {
             return AvroJson.read(stored.get(), StructureSnapshot.class);
         }
@@ -158,7 +158,7 @@ public class AnalysisService {
             StoredEpoch data = reader.epoch(run, e);
             EpochAnalysis.Result r = EpochAnalysis.analyse(run, data, params,
                     previous == null ? null : previous.result(), previous == null ? null : previous.epoch());
-            write(runId, params, "epoch=" + e + ".json", AvroJson.toJson(r.snapshot()));
+            store.writeJson(runId, TraceStore.structuresOfEpoch(params.key(), e), AvroJson.toJson(r.snapshot()));
             out.add(r.snapshot());
             previous = new Analysed(data, r);
         }
@@ -351,7 +351,7 @@ public class AnalysisService {
     }
 
     private static String relative(AnalysisParams params, String file) {
-        return "structures/" + params.key() + "/" + file;
+        return TraceStore.structures(params.key(), file);
     }
 
     private static List<Double> boxed(double[] values) {

@@ -12,16 +12,12 @@ import io.nnstain.viz.VizConfig;
 import io.nnstain.viz.render.CurvesRenderer.EpochFigures;
 import io.nnstain.viz.render.HeatmapRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * What the pictures are drawn from, read from the trace store: the collector's run.json and epochs, and the
@@ -70,35 +66,22 @@ public class RunData {
         return run;
     }
 
-    private Path structuresDir(String id) {
-        return store.runDir(id).resolve("structures").resolve(KEY);
-    }
-
     /** Epochs whose structures the analyzer has stored, ascending. */
     public List<Integer> analysedEpochs(String id) {
-        Path dir = structuresDir(id);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("epoch=[0-9]{1,9}\\.json"))
-                    .map(n -> Integer.parseInt(n.substring(6, n.length() - 5))).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not list " + dir, e);
-        }
+        return store.analysedEpochs(id, KEY);
     }
 
     public Optional<StructureSnapshot> structures(String id, int epoch) {
-        return store.readJson(id, "structures/" + KEY + "/epoch=" + epoch + ".json")
+        return store.readJson(id, TraceStore.structuresOfEpoch(KEY, epoch))
                 .map(n -> AvroJson.read(n, StructureSnapshot.class));
     }
 
     public Optional<JsonNode> emergence(String id) {
-        return store.readJson(id, "structures/" + KEY + "/emergence.json");
+        return store.readJson(id, TraceStore.structures(KEY, "emergence.json"));
     }
 
     public Optional<JsonNode> verification(String id) {
-        return store.readJson(id, "structures/" + KEY + "/verification.json");
+        return store.readJson(id, TraceStore.structures(KEY, "verification.json"));
     }
 
     /** Loss and accuracy of every stored epoch, from its EpochSealed. */
