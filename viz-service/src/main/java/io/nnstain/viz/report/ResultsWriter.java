@@ -3,6 +3,7 @@ package io.nnstain.viz.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.store.StoredRun;
+import io.nnstain.store.TracedNetwork;
 import io.nnstain.viz.render.CurvesRenderer.EpochFigures;
 import io.nnstain.viz.report.Pictures.Format;
 import java.io.IOException;
@@ -43,16 +44,21 @@ final class ResultsWriter {
         List<EpochFigures> figures = data.figures(run);
         try {
             Files.createDirectories(dir);
-            List<String> pictures = new ArrayList<>();
+            TracedNetwork network = data.network(run, last);
+            byte[] stainSvg = null;
             for (Format f : Format.values()) {
-                put(dir, "stain." + f.extension(), Pictures.stain(s, run, f));
+                byte[] stain = Pictures.stain(s, run, f);
+                put(dir, "stain." + f.extension(), stain);
+                if (f == Format.SVG) {
+                    stainSvg = stain; // shown inline by index.html too
+                }
                 if (emergence.isPresent()) {
                     put(dir, "emergence." + f.extension(), Pictures.emergence(emergence.get(), f));
                 }
                 if (!figures.isEmpty()) {
                     put(dir, "curves." + f.extension(), Pictures.curves(run, figures, f));
                 }
-                put(dir, "input-stains." + f.extension(), Pictures.input(s, run, data.network(run, last), f));
+                put(dir, "input-stains." + f.extension(), Pictures.input(s, run, network, f));
             }
             List<String> hidden = run.layerNames().subList(1, run.layerCount() - 1);
             for (String layer : hidden) {
@@ -61,8 +67,8 @@ final class ResultsWriter {
                     put(dir, "heatmaps-" + layer + "." + f.extension(), Pictures.heatmaps(heat, f));
                 }
             }
-            String stainSvg = new String(Pictures.stain(s, run, Format.SVG), StandardCharsets.UTF_8);
-            put(dir, "index.html", index(s, stainSvg, emergence, verification, !figures.isEmpty(), hidden)
+            put(dir, "index.html", index(s, new String(stainSvg, StandardCharsets.UTF_8), emergence, verification,
+                    !figures.isEmpty(), hidden)
                     .getBytes(StandardCharsets.UTF_8));
             return dir;
         } catch (IOException e) {
