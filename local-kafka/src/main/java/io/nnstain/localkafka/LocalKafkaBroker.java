@@ -131,7 +131,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static void format(Path config, Path output, Duration timeout) throws IOException {
-        String clusterId = base64Uuid();
+        String clusterId = clusterId();
         Process p = javaProcess("kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", config.toString()), output).start();
         try {
@@ -145,11 +145,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String base64Uuid() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    /**
+     * Kafka's own random id: a plain base64 UUID begins with '-' about once in 64 and the storage tool then
+     * reads it as an option ("argument --cluster-id/-t: expected one argument"); Kafka's Uuid avoids those.
+     */
+    private static String clusterId() {
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     private static Path writeConfig(Path dataDir, Path logDir, int port, int controllerPort) throws IOException {
@@ -172,6 +173,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "false");
+        // the largest record of the contract (schemas' Topics.MAX_RECORD_BYTES, 10 MiB), not Kafka's 1 MiB
+        // default; this module does not depend on the contract
         p.setProperty("message.max.bytes", "10485760");
         Path file = dataDir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(file)) {

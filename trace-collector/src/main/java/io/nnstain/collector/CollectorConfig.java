@@ -19,6 +19,20 @@ public interface CollectorConfig {
     @WithDefault("nnstain-collector")
     String consumerGroup();
 
+    /**
+     * How long an incomplete epoch of a finished run (any status) waits for its last records before it is
+     * given up: its records go to the dead-letter topic and offsets move on.
+     */
+    @WithDefault("30s")
+    java.time.Duration finishedGrace();
+
+    /**
+     * How long a run may send nothing, without a RunFinished, before it is marked abandoned and its
+     * incomplete epochs are given up (a trainer killed mid-run).
+     */
+    @WithDefault("10m")
+    java.time.Duration abandonAfter();
+
     /** Partitions of the neurons topic if the collector is the first to create it. */
     @WithDefault("8")
     int neuronPartitions();

@@ -14,4 +14,42 @@ package io.nnstain.store;
  */
 public record StoredEpoch(int epoch, float[][][] classMeans, float[][][] weights, float[][] bias,
         float[][][] gradWeightMean, float[][] gradBias) {
+
+    /**
+     * Null when every weight, bias and class mean is finite; otherwise the first layer, input to output, that
+     * holds a NaN or an infinity, and where (a diverged run's last epoch: nothing in it can be analysed).
+     */
+    public String nonFinite(java.util.List<String> layerNames) {
+        for (int l = 0; l < classMeans.length; l++) {
+            String layer = layerNames.get(l);
+            if (l > 0 && weights[l] != null) {
+                for (float[] row : weights[l]) {
+                    if (!finite(row)) {
+                        return "weights of " + layer + " are not finite";
+                    }
+                }
+                if (!finite(bias[l])) {
+                    return "biases of " + layer + " are not finite";
+                }
+            }
+            for (float[] means : classMeans[l]) {
+                if (!finite(means)) {
+                    return "activations of " + layer + " are not finite";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean finite(float[] values) {
+        if (values == null) {
+            return true;
+        }
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -205,7 +205,8 @@ public final class TraceReader {
         Object[] values = (Object[]) array.getArray();
         float[] out = new float[values.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values[i]).floatValue();
+            // NULL only in traces stored before non-finite numbers were kept as they are: read as NaN
+            out[i] = values[i] == null ? Float.NaN : ((Number) values[i]).floatValue();
         }
         return out;
     }

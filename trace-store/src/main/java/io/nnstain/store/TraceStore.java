@@ -34,6 +34,7 @@ import org.jboss.logging.Logger;
  * <pre>
  * &lt;data&gt;/runs/&lt;run&gt;/run.json                      RunStarted (config, topology, probe set)
  * &lt;data&gt;/runs/&lt;run&gt;/finished.json                 RunFinished
+ * &lt;data&gt;/runs/&lt;run&gt;/abandoned.json                when the run fell silent without a RunFinished
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/sealed.json          EpochSealed (training figures, counts)
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/batches.parquet      BatchSnapshots, when kept
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons.parquet      one row per neuron; written last, marks the epoch complete
@@ -48,6 +49,9 @@ public final class TraceStore {
     public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     public static final String NEURONS_FILE = "neurons.parquet";
     public static final String BATCHES_FILE = "batches.parquet";
+    public static final String FINISHED_FILE = "finished.json";
+    /** written by the collector for a run that fell silent without a RunFinished */
+    public static final String ABANDONED_FILE = "abandoned.json";
 
     private final Path root;
     private final ObjectMapper json = new ObjectMapper();
@@ -85,7 +89,43 @@ public final class TraceStore {
     }
 
     public void writeRunFinished(RunFinished event) {
-        writeJsonAtomically(runDir(event.getRunId()).resolve("finished.json"), AvroJson.toJson(event));
+        writeJsonAtomically(runDir(event.getRunId()).resolve(FINISHED_FILE), AvroJson.toJson(event));
+    }
+
+    /** A run as the trace tells it: from its RunFinished, or marked abandoned by the collector, or still running. */
+    public enum RunStatus {
+        RUNNING, COMPLETED, FAILED, DIVERGED, CANCELLED, ABANDONED;
+
+        /** The status a finished.json (RunFinished as JSON) says: FAILED with a divergence is DIVERGED. */
+        public static RunStatus of(JsonNode finished) {
+            if (finished.hasNonNull("divergence")) {
+                return DIVERGED;
+            }
+            try {
+                return valueOf(finished.path("status").asText());
+            } catch (IllegalArgumentException e) {
+                return FAILED;
+            }
+        }
+    }
+
+    public RunStatus runStatus(String runId) {
+        Optional<JsonNode> finished = readJson(runId, FINISHED_FILE);
+        if (finished.isPresent()) {
+            return RunStatus.of(finished.get());
+        }
+        return Files.exists(runDir(runId).resolve(ABANDONED_FILE)) ? RunStatus.ABANDONED : RunStatus.RUNNING;
+    }
+
+    /** Marks a run that fell silent without a RunFinished (a RunFinished read later still wins). */
+    public void markAbandoned(String runId, long lastRecordAtMs, String reason) {
+        ObjectNode node = json.createObjectNode();
+        node.put("run_id", runId);
+        node.put("status", RunStatus.ABANDONED.name());
+        node.put("abandoned_at_ms", System.currentTimeMillis());
+        node.put("last_record_at_ms", lastRecordAtMs);
+        node.put("reason", reason);
+        writeJsonAtomically(runDir(runId).resolve(ABANDONED_FILE), node);
     }
 
     /**
@@ -103,21 +143,22 @@ public final class TraceStore {
             if (!batches.isEmpty()) {
                 List<BatchSnapshot> ordered = new ArrayList<>(batches);
                 ordered.sort(Comparator.comparingInt(BatchSnapshot::getBatch).thenComparingInt(BatchSnapshot::getLayerIndex));
-                writeParquet(dir.resolve(BATCHES_FILE), ordered.stream().map(AvroJson::toJson).toList(), BATCH_COLUMNS,
+                writeParquet(dir.resolve(BATCHES_FILE), ordered.stream().map(b -> AvroJson.toJson(b, true)).toList(), BATCH_COLUMNS,
                         BATCH_SELECT);
             }
             writeJsonAtomically(dir.resolve("sealed.json"), AvroJson.toJson(sealed));
             List<NeuronSnapshot> ordered = new ArrayList<>(neurons);
             ordered.sort(Comparator.comparingInt(NeuronSnapshot::getLayerIndex).thenComparingInt(NeuronSnapshot::getNeuron));
             Path file = dir.resolve(NEURONS_FILE);
-            writeParquet(file, ordered.stream().map(AvroJson::toJson).toList(), NEURON_COLUMNS, NEURON_SELECT);
+            writeParquet(file, ordered.stream().map(n -> AvroJson.toJson(n, true)).toList(), NEURON_COLUMNS, NEURON_SELECT);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write epoch " + epoch + " of run " + run + " to " + dir, e);
         }
     }
 
-    // Staged as JSON lines with numbers as doubles (a float widens to double exactly), then cast back to FLOAT.
+    // Staged as JSON lines with numbers as doubles (a float widens to double exactly), then cast back to FLOAT;
+    // NaN and infinities staged as text, which DuckDB reads back as those numbers: a diverged epoch stays as it was.
     private static final String NEURON_COLUMNS = "{run_id: 'VARCHAR', layer: 'VARCHAR', layer_index: 'INTEGER',"
             + " neuron: 'INTEGER', samples: 'BIGINT', act_mean: 'DOUBLE', act_std: 'DOUBLE', act_min: 'DOUBLE',"
             + " act_max: 'DOUBLE', zero_fraction: 'DOUBLE', class_means: 'DOUBLE[]', bias: 'DOUBLE',"
@@ -236,6 +277,11 @@ public final class TraceStore {
 
     public static String structuresOfEpoch(String key, int epoch) {
         return structures(key, "epoch=" + epoch + ".json");
+    }
+
+    /** Where the analyzer notes that an epoch could not be analysed (non-finite numbers), and why. */
+    public static String notAnalysableEpoch(String key, int epoch) {
+        return structures(key, "epoch=" + epoch + ".not-analysable.json");
     }
 
     /** Epochs whose structures are stored for the analysis parameters {@code key}, ascending. */

@@ -112,6 +112,15 @@ public class AnalysisService {
         StoredRun run = run(runId);
         requireEpoch(run, epoch);
         StoredEpoch data = reader.epoch(run, epoch);
+        String nonFinite = data.nonFinite(run.layerNames());
+        if (nonFinite != null) {
+            ObjectNode note = header(run, params);
+            note.put("epoch", epoch);
+            note.put("analysable", false);
+            note.put("reason", nonFinite);
+            store.writeJson(runId, TraceStore.notAnalysableEpoch(params.key(), epoch), note);
+            throw new NotAnalysable(run, epoch, nonFinite);
+        }
         Analysed previous = previous(run, epoch, params);
         EpochAnalysis.Result result = EpochAnalysis.analyse(run, data, params,
                 previous == null ? null : previous.result(), previous == null ? null : previous.epoch());
@@ -135,6 +144,9 @@ public class AnalysisService {
             return cached;
         }
         StoredEpoch data = reader.epoch(run, prev);
+        if (data.nonFinite(run.layerNames()) != null) {
+            return null;
+        }
         return new Analysed(data, EpochAnalysis.analyse(run, data, params, null, null, false));
     }
 
@@ -143,6 +155,10 @@ public class AnalysisService {
         StoredRun run = run(runId);
         requireEpoch(run, epoch);
         Optional<JsonNode> stored = store.readJson(runId, TraceStore.structuresOfEpoch(params.key(), epoch));
+        Optional<JsonNode> notAnalysable = store.readJson(runId, TraceStore.notAnalysableEpoch(params.key(), epoch));
+        if (notAnalysable.isPresent()) {
+            throw new NotAnalysable(run, epoch, notAnalysable.get().path("reason").asText());
+        }
         if (stored.isPresent()) {
             return AvroJson.read(stored.get(), StructureSnapshot.class);
         }
@@ -156,6 +172,9 @@ public class AnalysisService {
         Analysed previous = null;
         for (int e : storedEpochs(runId)) {
             StoredEpoch data = reader.epoch(run, e);
+            if (data.nonFinite(run.layerNames()) != null) {
+                continue;
+            }
             EpochAnalysis.Result r = EpochAnalysis.analyse(run, data, params,
                     previous == null ? null : previous.result(), previous == null ? null : previous.epoch());
             store.writeJson(runId, TraceStore.structuresOfEpoch(params.key(), e), AvroJson.toJson(r.snapshot()));
@@ -173,7 +192,11 @@ public class AnalysisService {
         StoredRun run = run(runId);
         List<StructureSnapshot> snapshots = new ArrayList<>();
         for (int e : storedEpochs(runId)) {
-            snapshots.add(structures(runId, e, params));
+            try {
+                snapshots.add(structures(runId, e, params));
+            } catch (NotAnalysable skipped) {
+                // a diverged epoch has no structures; the curves end before it
+            }
         }
         if (snapshots.isEmpty()) {
             throw new NotFound("run " + runId + " has no stored epoch yet");
@@ -219,7 +242,7 @@ public class AnalysisService {
         if (run.probeLabels().length == 0) {
             throw new NotFound("run " + runId + " published no probe set, so its structures cannot be verified");
         }
-        StoredEpoch data = reader.epoch(run, epoch);
+        StoredEpoch data = analysable(run, reader.epoch(run, epoch));
         TracedNetwork net = TracedNetwork.of(run, data);
         List<Pathway> pathways = new StructureFinder(params).find(net, data.classMeans());
         Ablation ablation = new Ablation(net, run.probeFeatures(), run.probeLabels());
@@ -272,7 +295,7 @@ public class AnalysisService {
     public ObjectNode predictions(String runId, int epoch) {
         StoredRun run = run(runId);
         requireEpoch(run, epoch);
-        TracedNetwork net = TracedNetwork.of(run, reader.epoch(run, epoch));
+        TracedNetwork net = TracedNetwork.of(run, analysable(run, reader.epoch(run, epoch)));
         int[] predicted = net.predict(run.probeFeatures(), null);
         int right = 0;
         for (int i = 0; i < predicted.length; i++) {
@@ -285,7 +308,7 @@ public class AnalysisService {
         node.put("accuracy", predicted.length == 0 ? Double.NaN : (double) right / predicted.length);
         node.set("labels", json.valueToTree(run.probeLabels()));
         node.set("predictions", json.valueToTree(predicted));
-        Optional<JsonNode> finished = store.readJson(runId, "finished.json");
+        Optional<JsonNode> finished = store.readJson(runId, TraceStore.FINISHED_FILE);
         if (finished.isPresent() && epoch == run.finalEpoch()) {
             JsonNode trainer = finished.get().path("probe_predictions");
             int agree = 0;
@@ -324,6 +347,33 @@ public class AnalysisService {
         return node;
     }
 
+    /**
+     * Runs whose final scanned epoch is analysed with the default parameters but whose emergence or
+     * verification file is missing: a crash came between the last epoch and {@link #finish}.
+     */
+    public List<String> unfinishedRuns() {
+        String key = defaults().key();
+        List<String> out = new ArrayList<>();
+        for (String runId : store.runs()) {
+            try {
+                Optional<JsonNode> started = store.readJson(runId, "run.json");
+                if (started.isEmpty()) {
+                    continue;
+                }
+                StoredRun run = StoredRun.of(started.get());
+                boolean finalAnalysed = store.analysedEpochs(runId, key).contains(run.finalEpoch());
+                boolean finished = store.readJson(runId, relative(defaults(), "emergence.json")).isPresent()
+                        && store.readJson(runId, relative(defaults(), "verification.json")).isPresent();
+                if (finalAnalysed && !finished) {
+                    out.add(runId);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("run %s: could not check whether its analysis is finished: %s", runId, e.toString());
+            }
+        }
+        return out;
+    }
+
     /** After the final scanned epoch: the emergence and verification files, off the consumer's thread. */
     public ObjectNode finish(String runId) {
         AnalysisParams params = defaults();
@@ -337,9 +387,20 @@ public class AnalysisService {
         return summary;
     }
 
+    private static StoredEpoch analysable(StoredRun run, StoredEpoch data) {
+        String nonFinite = data.nonFinite(run.layerNames());
+        if (nonFinite != null) {
+            throw new NotAnalysable(run, data.epoch(), nonFinite);
+        }
+        return data;
+    }
+
     private ObjectNode header(StoredRun run, AnalysisParams params) {
         ObjectNode node = json.createObjectNode();
         node.put("run_id", run.runId());
+        node.put("run_status", store.runStatus(run.runId()).name());
+        store.readJson(run.runId(), TraceStore.FINISHED_FILE).map(f -> f.get("divergence")).filter(d -> !d.isNull())
+                .ifPresent(d -> node.set("divergence", d));
         node.put("rule", params.rule());
         node.put("coverage", params.coverage());
         node.put("max_fraction", params.maxFraction());
@@ -360,6 +421,14 @@ public class AnalysisService {
             out.add(v);
         }
         return out;
+    }
+
+    /** The epoch holds non-finite numbers (a diverged run): it has no structures. */
+    public static final class NotAnalysable extends RuntimeException {
+        public NotAnalysable(StoredRun run, int epoch, String reason) {
+            super("E_" + epoch + " of run " + run.runId() + " is not analysable: " + reason
+                    + " (the run diverged; earlier epochs are analysed as usual)");
+        }
     }
 
     /** Something asked for is not there (run, epoch); the message says what is. */

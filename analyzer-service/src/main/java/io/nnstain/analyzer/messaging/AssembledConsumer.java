@@ -75,6 +75,7 @@ public class AssembledConsumer extends ConsumerLoop {
         long start = System.nanoTime();
         analysis.warmUp();
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
+        finishInterrupted();
     }
 
     @Override
@@ -94,9 +95,10 @@ public class AssembledConsumer extends ConsumerLoop {
                 continue;
             }
             for (ConsumerRecord<String, byte[]> r : records) {
-                handle(r, producer);
+                process(r, producer, this::handle);
             }
-            producer.flush();
+            // structures acknowledged before the offsets that produced them are committed
+            awaitSends(producer);
             c.commitSync();
         }
     }
@@ -114,22 +116,44 @@ public class AssembledConsumer extends ConsumerLoop {
         long start = System.nanoTime();
         try {
             snapshot = analyseWhenStored(run, assembled.getEpoch());
-        } catch (AnalysisService.NotFound | IllegalArgumentException | IllegalStateException e) {
+        } catch (AnalysisService.NotAnalysable e) {
+            // a diverged epoch: noted beside the trace, nothing to publish, and on to the next
+            metrics.notAnalysable();
+            LOG.warnf("run %s: %s", run, e.getMessage());
+            return;
+        } catch (AnalysisService.NotFound | IllegalArgumentException e) {
             deadLetter(r, "cannot analyse E_" + assembled.getEpoch() + " of run " + run + ": " + e.getMessage(), producer);
             return;
         }
-        producer.send(new ProducerRecord<>(namespace.name(Topics.STRUCTURES), run, serde.encode(snapshot)));
+        send(producer, new ProducerRecord<>(namespace.name(Topics.STRUCTURES), run, serde.encode(snapshot)));
         metrics.analysed(snapshot, System.nanoTime() - start);
         LOG.infof("run %s E_%d: structures of %d classes in %.0f ms", run, snapshot.getEpoch(),
                 snapshot.getClasses().size(), (System.nanoTime() - start) / 1e6);
         if (assembled.getEpoch() == analysis.run(run).finalEpoch()) {
-            finisher.execute(() -> {
-                try {
-                    metrics.finished(run, analysis.finish(run));
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "run %s: emergence and verification failed", run);
-                }
-            });
+            finishLater(run);
+        }
+    }
+
+    /**
+     * Emergence and verification of a run, off the consuming thread. The final epoch's offset may be committed
+     * before this is done; a crash in between is caught up by {@link #finishInterrupted} at the next start.
+     */
+    private void finishLater(String run) {
+        finisher.execute(() -> {
+            try {
+                metrics.finished(run, analysis.finish(run));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "run %s: emergence and verification failed", run);
+            }
+        });
+    }
+
+    /** Runs whose final epoch is analysed but whose emergence or verification was never written (a crash). */
+    private void finishInterrupted() {
+        for (String run : analysis.unfinishedRuns()) {
+            LOG.infof("run %s: its final epoch is analysed but emergence and verification are missing; computing them",
+                    run);
+            finishLater(run);
         }
     }
 

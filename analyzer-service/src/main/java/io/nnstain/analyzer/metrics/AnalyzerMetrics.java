@@ -28,6 +28,7 @@ public class AnalyzerMetrics {
 
     private final MeterRegistry registry;
     private final Timer analysisTime;
+    private final io.micrometer.core.instrument.Counter notAnalysable;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     /** per run, each class's hidden structure at the previous analysed epoch */
     private final Map<String, Map<Integer, Set<Long>>> previous = new ConcurrentHashMap<>();
@@ -36,6 +37,12 @@ public class AnalyzerMetrics {
         this.registry = registry;
         analysisTime = Timer.builder("nnstain.analyzer.analysis.time").description("Time to find an epoch's"
                 + " structures, store and publish them").publishPercentiles(0.5, 0.95).register(registry);
+        notAnalysable = io.micrometer.core.instrument.Counter.builder("nnstain.analyzer.epochs.not.analysable")
+                .description("Epochs skipped because they hold non-finite numbers (diverged runs)").register(registry);
+    }
+
+    public void notAnalysable() {
+        notAnalysable.increment();
     }
 
     /** Dead letters and lag of the service's consumer. */
@@ -44,6 +51,8 @@ public class AnalyzerMetrics {
                 .description("Records sent to the dead-letter topic").register(registry);
         Gauge.builder("nnstain.analyzer.consumer.lag", consumer, ConsumerLoop::lag)
                 .description("EpochAssembled records not yet consumed").register(registry);
+        FunctionCounter.builder("nnstain.analyzer.processing.failures", consumer, ConsumerLoop::processingFailures)
+                .description("Failed attempts at analysing an epoch (retried, then dead-lettered)").register(registry);
     }
 
     public void analysed(StructureSnapshot s, long nanos) {

@@ -190,6 +190,8 @@ public class StructureResource {
             return Response.ok(body.get()).build();
         } catch (AnalysisService.NotFound e) {
             return error(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (AnalysisService.NotAnalysable e) {
+            return error(422, e.getMessage());
         } catch (InvalidRunSpecException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -199,6 +201,10 @@ public class StructureResource {
     }
 
     private static Response error(Response.Status status, String message) {
+        return error(status.getStatusCode(), message);
+    }
+
+    private static Response error(int status, String message) {
         ObjectNode n = F.objectNode();
         n.put("error", message);
         return Response.status(status).entity(n).type(MediaType.APPLICATION_JSON).build();

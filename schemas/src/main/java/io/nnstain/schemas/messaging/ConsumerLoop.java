@@ -1,11 +1,16 @@
 package io.nnstain.schemas.messaging;
 
+import io.nnstain.schemas.serde.AvroSerde;
 import io.nnstain.schemas.topics.TopicAdmin;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,10 +28,19 @@ import org.jboss.logging.Logger;
 
 /**
  * A service's consuming thread: creates the topics if needed, consumes until stopped, and after an error
- * starts again from the last committed offsets. Offsets are committed by the subclass, never automatically;
- * records it cannot use go to the dead-letter topic with the reason in headers, never crash the loop.
+ * starts again from the last committed offsets. Offsets are committed by the subclass, never automatically,
+ * and only after {@link #awaitSends} has seen every record it produced acknowledged. A record whose
+ * processing fails is tried {@link #ATTEMPTS} times, then goes to the dead-letter topic with the reason in
+ * headers: no record stops the loop for the others. An {@link Error} (out of memory, a broken class path)
+ * is not survived: the loop reports it in {@link #status()} (so readiness goes down) and the process exits,
+ * for its supervisor to start it again.
  */
 public abstract class ConsumerLoop {
+
+    /** Tries of a record's processing before it is dead-lettered. */
+    public static final int ATTEMPTS = 3;
+    /** The exit code of a process whose consumer met an Error it cannot survive (EX_SOFTWARE). */
+    public static final int FATAL_EXIT_CODE = 70;
 
     private final String name;
     private final String bootstrapServers;
@@ -40,6 +55,9 @@ public abstract class ConsumerLoop {
     private volatile long lag;
     private boolean kafkaWarm;
     private Thread thread;
+    /** sends since the last {@link #awaitSends}: consuming thread only */
+    private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+    private volatile long processingFailures;
 
     /**
      * @param name the thread's name and the producer's client id
@@ -57,6 +75,77 @@ public abstract class ConsumerLoop {
 
     /** Reads with {@code consumer} until {@link #running()} is false, committing what is done. */
     protected abstract void consume(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer);
+
+    /** What a consumer does with one record; may send through the producer with {@link #send}. */
+    @FunctionalInterface
+    protected interface RecordHandler {
+        void handle(ConsumerRecord<String, byte[]> record, KafkaProducer<String, byte[]> producer);
+    }
+
+    /**
+     * Processes one record: a {@link AvroSerde.BadRecordException} dead-letters it at once (it will never
+     * decode); any other failure is tried again, {@link #ATTEMPTS} times in all, then dead-lettered with the
+     * last failure as its reason, and the loop goes on with the next record.
+     */
+    protected void process(ConsumerRecord<String, byte[]> r, KafkaProducer<String, byte[]> producer, RecordHandler handler) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handler.handle(r, producer);
+                return;
+            } catch (AvroSerde.BadRecordException e) {
+                deadLetter(r, e.getMessage(), producer);
+                return;
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                processingFailures++;
+                if (!running()) {
+                    throw e;
+                }
+                if (attempt >= ATTEMPTS) {
+                    deadLetter(r, "processing failed " + attempt + " times, last: " + e, producer);
+                    log.errorf(e, "%s: %s-%d@%d dead-lettered after %d failed attempts", name, r.topic(), r.partition(),
+                            r.offset(), attempt);
+                    return;
+                }
+                log.warnf("%s: processing %s-%d@%d failed (attempt %d of %d): %s", name, r.topic(), r.partition(),
+                        r.offset(), attempt, ATTEMPTS, e.toString());
+                pause(100L * attempt);
+            }
+        }
+    }
+
+    /** Sends a record and keeps its acknowledgement for {@link #awaitSends}. */
+    protected void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
+        inFlight.add(producer.send(record));
+    }
+
+    /**
+     * Waits until every record sent since the last call is acknowledged; call before committing the offsets
+     * the sends depend on. A failed send throws, so nothing is committed and the loop starts again from the
+     * last committed offsets: the records are processed and sent again.
+     */
+    protected void awaitSends(KafkaProducer<String, byte[]> producer) {
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> f : inFlight) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a record was not acknowledged by Kafka, so no offset is committed: "
+                    + e.getCause(), e.getCause());
+        } finally {
+            inFlight.clear();
+        }
+    }
+
+    /** Times a record's processing failed (each attempt counts). */
+    public long processingFailures() {
+        return processingFailures;
+    }
 
     /** Runs once on the loop's thread before anything else (default: nothing). */
     protected void beforeConsuming() {
@@ -121,7 +210,28 @@ public abstract class ConsumerLoop {
     }
 
     private void run() {
-        beforeConsuming();
+        try {
+            beforeConsuming();
+            consumeUntilStopped();
+        } catch (Error e) {
+            status = "failed: " + e;
+            log.fatalf(e, "%s cannot go on after %s; exiting with code %d for the supervisor to restart it", name, e,
+                    FATAL_EXIT_CODE);
+            onFatal(e);
+        }
+    }
+
+    /**
+     * Called on the consuming thread after an {@link Error}; by default exits the process (from another thread,
+     * so that shutdown hooks can stop this loop).
+     */
+    protected void onFatal(Error e) {
+        Thread exit = new Thread(() -> System.exit(FATAL_EXIT_CODE), name + "-fatal-exit");
+        exit.setDaemon(false);
+        exit.start();
+    }
+
+    private void consumeUntilStopped() {
         while (running) {
             try {
                 status = "creating topics on " + bootstrapServers;
@@ -140,6 +250,7 @@ public abstract class ConsumerLoop {
                         status = before;
                         log.infof("%s: Kafka round trip warmed up in %.0f ms", name, (System.nanoTime() - start) / 1e6);
                     }
+                    inFlight.clear();
                     consume(c, p);
                 } finally {
                     consumer = null;
@@ -152,22 +263,33 @@ public abstract class ConsumerLoop {
                 }
                 status = "retrying after error: " + e.getMessage();
                 log.errorf(e, "%s failed; starting again in 2 s from the last committed offsets", name);
-                try {
-                    Thread.sleep(2000);
-                } catch (InterruptedException ie) {
+                if (!pause(2000)) {
                     return;
                 }
             }
         }
     }
 
+    /** False when interrupted. */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Sends the record as it came to the dead-letter topic, with why and where from in headers. */
     protected void deadLetter(ConsumerRecord<String, byte[]> r, String reason, KafkaProducer<String, byte[]> producer) {
-        log.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
+        log.debugf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
         ProducerRecord<String, byte[]> dl = new ProducerRecord<>(namespace.name(Topics.DEAD_LETTER), r.key(), r.value());
         dl.headers().add("nnstain.error", reason.getBytes(StandardCharsets.UTF_8));
-        dl.headers().add("nnstain.source", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
-        producer.send(dl);
+        // a record given up after it was held (offset unknown here) names only its topic
+        String source = r.offset() < 0 ? r.topic() : r.topic() + "-" + r.partition() + "@" + r.offset();
+        dl.headers().add("nnstain.source", source.getBytes(StandardCharsets.UTF_8));
+        send(producer, dl);
         deadLettered++;
     }
 
@@ -193,7 +315,7 @@ public abstract class ConsumerLoop {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, name);
         // a structure snapshot of a wide network (every neuron's relevance for every class) passes 1 MB
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, io.nnstain.schemas.topics.Topics.MAX_RECORD_BYTES);
         return p;
     }
 }

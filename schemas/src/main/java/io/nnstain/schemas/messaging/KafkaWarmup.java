@@ -65,7 +65,7 @@ public final class KafkaWarmup {
             }
             Properties p = new Properties();
             p.put("bootstrap.servers", bootstrapServers);
-            p.put("max.partition.fetch.bytes", 8 * 1024 * 1024);
+            p.put("max.partition.fetch.bytes", io.nnstain.schemas.topics.Topics.MAX_RECORD_BYTES);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
                 TopicPartition tp = new TopicPartition(topic, 0);
                 c.assign(List.of(tp));

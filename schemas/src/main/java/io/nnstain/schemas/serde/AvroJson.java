@@ -20,9 +20,18 @@ public final class AvroJson {
     }
 
     public static ObjectNode toJson(IndexedRecord record) {
+        return toJson(record, false);
+    }
+
+    /**
+     * @param nonFiniteAsText NaN and infinities as the strings {@code "NaN"}, {@code "Infinity"} and
+     *     {@code "-Infinity"} (which DuckDB and pandas read back as numbers) instead of null: for staging rows
+     *     that must keep a diverged run's numbers as they were
+     */
+    public static ObjectNode toJson(IndexedRecord record, boolean nonFiniteAsText) {
         ObjectNode node = F.objectNode();
         for (Schema.Field field : record.getSchema().getFields()) {
-            node.set(field.name(), plain(record.get(field.pos())));
+            node.set(field.name(), plain(record.get(field.pos()), nonFiniteAsText));
         }
         return node;
     }
@@ -32,22 +41,26 @@ public final class AvroJson {
      * neither), floats in their shortest form.
      */
     public static JsonNode plain(Object v) {
+        return plain(v, false);
+    }
+
+    private static JsonNode plain(Object v, boolean nonFiniteAsText) {
         if (v == null) {
             return F.nullNode();
         }
         if (v instanceof IndexedRecord r) {
-            return toJson(r);
+            return toJson(r, nonFiniteAsText);
         }
         if (v instanceof Collection<?> c) {
             ArrayNode array = F.arrayNode(c.size());
-            c.forEach(item -> array.add(plain(item)));
+            c.forEach(item -> array.add(plain(item, nonFiniteAsText)));
             return array;
         }
         if (v instanceof Float f) {
-            return f.isNaN() || f.isInfinite() ? F.nullNode() : F.numberNode(f);
+            return Float.isFinite(f) ? F.numberNode(f) : nonFinite(f, nonFiniteAsText);
         }
         if (v instanceof Double d) {
-            return d.isNaN() || d.isInfinite() ? F.nullNode() : F.numberNode(d);
+            return Double.isFinite(d) ? F.numberNode(d) : nonFinite(d, nonFiniteAsText);
         }
         if (v instanceof Integer i) {
             return F.numberNode(i);
@@ -59,6 +72,10 @@ public final class AvroJson {
             return F.booleanNode(b);
         }
         return F.textNode(v.toString());
+    }
+
+    private static JsonNode nonFinite(double d, boolean asText) {
+        return asText ? F.textNode(Double.toString(d)) : F.nullNode();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.avro.StructureSnapshot;
+import io.nnstain.schemas.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -53,6 +55,17 @@ public final class AvroSerde {
             System.setProperty(key, own);
         } else if (!current.contains(own)) {
             System.setProperty(key, current + "," + own);
+        }
+        // Bounded decoding: a crafted item count must not allocate until OutOfMemoryError. No record can hold
+        // more items or bytes than the brokers take in one record (every item of our schemas takes at least
+        // a byte), and the largest real collections — a layer of RunSpec.MAX_WIDTH weights and their mean
+        // gradients, a run's scanned epochs (up to RunSpec.MAX_EPOCHS + 1) — are far below that. Read by Avro
+        // once, when it first decodes; an explicit setting is kept.
+        for (String limit : List.of(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY,
+                SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, SystemLimitException.MAX_STRING_LENGTH_PROPERTY)) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, String.valueOf(Topics.MAX_RECORD_BYTES));
+            }
         }
     }
 

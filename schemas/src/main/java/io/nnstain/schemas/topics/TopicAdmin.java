@@ -44,7 +44,8 @@ public final class TopicAdmin {
                 String name = namespace.name(topic);
                 if (!existing.contains(name)) {
                     int partitions = topic == Topics.NEURONS ? neuronPartitions : 1;
-                    missing.add(new NewTopic(name, partitions, (short) 1));
+                    missing.add(new NewTopic(name, partitions, (short) 1).configs(Map.of("max.message.bytes",
+                            String.valueOf(Topics.MAX_RECORD_BYTES))));
                 }
             }
             if (!missing.isEmpty()) {

@@ -30,6 +30,13 @@ public final class Topics {
     public static final Topic DEAD_LETTER = new Topic("dead-letter", Key.ORIGINAL_KEY,
             Set.of(), Partitioning.BY_KEY);
 
+    /**
+     * The largest record any topic takes, and so the largest a producer of ours sends: the brokers' and each
+     * topic's {@code max.message.bytes} (local broker, compose, {@link TopicAdmin}) and the producers'
+     * {@code max.request.size}. Decoding is bounded by it too (see AvroSerde).
+     */
+    public static final int MAX_RECORD_BYTES = 10 * 1024 * 1024;
+
     public static final List<Topic> ALL = List.of(RUNS, NEURONS, EPOCHS, BATCHES, ASSEMBLED, STRUCTURES,
             DEAD_LETTER);
 

@@ -23,10 +23,15 @@ final class PendingEpoch {
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     EpochSealed sealed;
     int duplicates;
+    /** when this epoch was first and last offered a record (epoch milliseconds) */
+    final long since;
+    long lastRecordAt;
 
-    PendingEpoch(String runId, int epoch) {
+    PendingEpoch(String runId, int epoch, long now) {
         this.runId = runId;
         this.epoch = epoch;
+        this.since = now;
+        this.lastRecordAt = now;
     }
 
     void add(NeuronSnapshot s) {
@@ -57,6 +62,52 @@ final class PendingEpoch {
 
     Map<TopicPartition, Long> firstOffsets() {
         return firstOffsets;
+    }
+
+    /**
+     * Drops every held record that does not fit the run, now that its shape is known.
+     *
+     * @return the dropped records with what is wrong with each
+     */
+    List<EpochAssembler.Rejected> dropMisfits(RunShape shape) {
+        List<EpochAssembler.Rejected> out = new ArrayList<>();
+        neurons.values().removeIf(n -> {
+            String problem = shape.problem(n);
+            if (problem != null) {
+                out.add(EpochAssembler.Rejected.of(n, problem));
+                perLayer.merge(n.getLayerIndex(), -1, Integer::sum);
+            }
+            return problem != null;
+        });
+        batches.values().removeIf(b -> {
+            String problem = shape.problem(b);
+            if (problem != null) {
+                out.add(EpochAssembler.Rejected.of(b, problem));
+            }
+            return problem != null;
+        });
+        if (sealed != null && shape.problem(sealed) != null) {
+            out.add(EpochAssembler.Rejected.of(sealed, shape.problem(sealed)));
+            sealed = null;
+        }
+        return out;
+    }
+
+    /** Every record held, to be dead-lettered when the epoch is given up. */
+    List<org.apache.avro.specific.SpecificRecord> records() {
+        List<org.apache.avro.specific.SpecificRecord> out = new ArrayList<>(neurons.values());
+        out.addAll(batches.values());
+        if (sealed != null) {
+            out.add(sealed);
+        }
+        return out;
+    }
+
+    /** What is there and what is missing, for a person reading why the epoch was given up. */
+    String describe() {
+        int expected = sealed == null ? -1 : sealed.getSnapshotsPerLayer().stream().mapToInt(Integer::intValue).sum();
+        return "E_" + epoch + " of run " + runId + " (" + neurons.size() + " snapshots"
+                + (sealed == null ? ", never sealed" : " of " + expected + " sealed") + ")";
     }
 
     /** Complete when sealed and every layer has sent as many snapshots as the seal counts. */

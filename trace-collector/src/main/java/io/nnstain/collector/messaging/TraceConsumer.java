@@ -66,12 +66,16 @@ public class TraceConsumer extends ConsumerLoop {
     /** rows and duplicates of assemblers replaced after a restart of the loop */
     private volatile long earlierRows;
     private volatile long earlierDuplicates;
+    private volatile long earlierReleased;
+
+    private final CollectorConfig config;
 
     public TraceConsumer(CollectorConfig config, MeterRegistry registry) {
         super("nnstain-collector", config.kafkaBootstrapServers(), config.consumerGroup(),
                 new TopicNamespace(config.topicPrefix()), config.neuronPartitions(), LOG);
         this.store = new TraceStore(Path.of(config.dataDir()));
         this.registry = registry;
+        this.config = config;
         snapshots = Counter.builder("nnstain.collector.snapshots.consumed").description("NeuronSnapshots consumed")
                 .register(registry);
         epochs = Counter.builder("nnstain.collector.epochs.assembled").description("Epochs written complete to the"
@@ -88,6 +92,16 @@ public class TraceConsumer extends ConsumerLoop {
                 .description("Records sent to the dead-letter topic").register(registry);
         Gauge.builder("nnstain.collector.consumer.lag", this, ConsumerLoop::lag).description("Records on the trace"
                 + " topics not yet consumed").register(registry);
+        Gauge.builder("nnstain.collector.epochs.pending", this, t -> t.assembler == null ? 0 : t.assembler.pendingEpochs())
+                .description("Epochs whose records are arriving, held in memory until complete").register(registry);
+        Gauge.builder("nnstain.collector.epochs.pending.oldest", this,
+                t -> t.assembler == null ? 0 : t.assembler.oldestPendingMillis() / 1000.0).baseUnit("seconds")
+                .description("Age of the oldest pending epoch").register(registry);
+        FunctionCounter.builder("nnstain.collector.epochs.released", this, t -> t.earlierReleased
+                + (t.assembler == null ? 0 : t.assembler.epochsReleased())).description("Incomplete epochs given up"
+                        + " (run finished or silent); their records went to the dead-letter topic").register(registry);
+        FunctionCounter.builder("nnstain.collector.processing.failures", this, ConsumerLoop::processingFailures)
+                .description("Failed attempts at processing a record (retried, then dead-lettered)").register(registry);
     }
 
     public TraceStore store() {
@@ -114,7 +128,7 @@ public class TraceConsumer extends ConsumerLoop {
     @Override
     protected void configure(Properties p) {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.nnstain.schemas.topics.Topics.MAX_RECORD_BYTES);
     }
 
     @Override
@@ -122,8 +136,9 @@ public class TraceConsumer extends ConsumerLoop {
         if (assembler != null) {
             earlierRows += assembler.rowsWritten();
             earlierDuplicates += assembler.duplicatesSkipped();
+            earlierReleased += assembler.epochsReleased();
         }
-        assembler = new EpochAssembler(store);
+        assembler = new EpochAssembler(store, config.finishedGrace(), config.abandonAfter(), System::currentTimeMillis);
         sealedAt.clear();
         List<String> topics = List.of(namespace.name(Topics.RUNS), namespace.name(Topics.NEURONS),
                 namespace.name(Topics.EPOCHS), namespace.name(Topics.BATCHES));
@@ -144,16 +159,29 @@ public class TraceConsumer extends ConsumerLoop {
         LOG.infof("collecting %s into %s", topics, store.dataDir());
         while (running()) {
             ConsumerRecords<String, byte[]> records = poll(c, Duration.ofMillis(500));
-            if (records.isEmpty()) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                process(r, producer, this::handle);
+            }
+            EpochAssembler.Outcome released = assembler.releaseStale();
+            deadLetter(released.rejected(), producer);
+            if (records.isEmpty() && released.rejected().isEmpty()) {
                 continue;
             }
-            for (ConsumerRecord<String, byte[]> r : records) {
-                handle(r, producer);
-            }
-            producer.flush();
+            // announcements and dead letters acknowledged first: a commit never passes a record whose output is lost
+            awaitSends(producer);
             commitSafe(c);
         }
+        awaitSends(producer);
         commitSafe(c);
+    }
+
+    /** Dead-letters records the assembler refused or gave up, encoded again as they came (the encoding is deterministic). */
+    private void deadLetter(List<EpochAssembler.Rejected> rejected, KafkaProducer<String, byte[]> producer) {
+        for (EpochAssembler.Rejected r : rejected) {
+            Topics.ALL.stream().filter(t -> t.carries(r.record().getClass())).findFirst().ifPresent(topic -> deadLetter(
+                    new ConsumerRecord<>(namespace.name(topic), -1, -1, r.key(), serde.encode(r.record())), r.reason(),
+                    producer));
+        }
     }
 
     private void handle(ConsumerRecord<String, byte[]> r, KafkaProducer<String, byte[]> producer) {
@@ -172,15 +200,22 @@ public class TraceConsumer extends ConsumerLoop {
             sealedAt.put(sealed.getRunId() + "/" + sealed.getEpoch(), r.timestamp());
         }
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        List<EpochAssembled> done;
+        EpochAssembler.Outcome outcome;
         try {
-            done = assembler.accept(record, tp, r.offset());
+            outcome = assembler.accept(record, tp, r.offset());
         } catch (IllegalArgumentException e) {
             deadLetter(r, e.getMessage(), producer);
             return;
         }
-        for (EpochAssembled a : done) {
-            producer.send(new ProducerRecord<>(namespace.name(Topics.ASSEMBLED), a.getRunId(), serde.encode(a)));
+        for (EpochAssembler.Rejected rejected : outcome.rejected()) {
+            if (rejected.record() == record) {
+                deadLetter(r, rejected.reason(), producer); // the record as it came
+            } else {
+                deadLetter(List.of(rejected), producer);
+            }
+        }
+        for (EpochAssembled a : outcome.assembled()) {
+            send(producer, new ProducerRecord<>(namespace.name(Topics.ASSEMBLED), a.getRunId(), serde.encode(a)));
             epochs.increment();
             Long sealed = sealedAt.remove(a.getRunId() + "/" + a.getEpoch());
             if (sealed != null) {

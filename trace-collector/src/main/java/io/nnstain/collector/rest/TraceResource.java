@@ -49,7 +49,7 @@ public class TraceResource {
     public List<ObjectNode> runs() {
         List<ObjectNode> out = new ArrayList<>();
         for (String run : store.runs()) {
-            out.add(summary(run, started(run), store.readJson(run, "finished.json").orElse(null)));
+            out.add(summary(run, started(run), store.readJson(run, TraceStore.FINISHED_FILE).orElse(null)));
         }
         return out;
     }
@@ -68,7 +68,15 @@ public class TraceResource {
             node.put("started_at_ms", started.path("started_at_ms").asLong());
         }
         node.set("assembled_epochs", json.valueToTree(store.assembledEpochs(run)));
-        node.put("status", finished == null ? "RUNNING" : finished.path("status").asText());
+        node.put("status", store.runStatus(run).name());
+        if (finished != null && finished.hasNonNull("divergence")) {
+            node.set("divergence", finished.get("divergence"));
+        }
+        if (finished != null && finished.hasNonNull("error")) {
+            node.set("error", finished.get("error"));
+        }
+        store.readJson(run, TraceStore.ABANDONED_FILE).filter(a -> finished == null)
+                .ifPresent(a -> node.set("abandoned", a));
         return node;
     }
 
@@ -81,7 +89,7 @@ public class TraceResource {
             return missing;
         }
         JsonNode started = started(run);
-        JsonNode finished = store.readJson(run, "finished.json").orElse(null);
+        JsonNode finished = store.readJson(run, TraceStore.FINISHED_FILE).orElse(null);
         ObjectNode node = summary(run, started, finished);
         if (!started.isMissingNode()) {
             node.set("config", started.path("config"));

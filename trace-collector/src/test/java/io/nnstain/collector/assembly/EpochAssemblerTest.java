@@ -1,6 +1,8 @@
 package io.nnstain.collector.assembly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nnstain.store.Duck;
@@ -8,7 +10,15 @@ import io.nnstain.store.TraceReader;
 import io.nnstain.store.TraceStore;
 import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.EpochSealed;
+import io.nnstain.schemas.avro.LayerInfo;
 import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.schemas.avro.ProbeSet;
+import io.nnstain.schemas.avro.RunConfig;
+import io.nnstain.schemas.avro.RunFinished;
+import io.nnstain.schemas.avro.RunStarted;
+import io.nnstain.schemas.avro.RunStatus;
+import io.nnstain.schemas.avro.Topology;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +46,28 @@ class EpochAssemblerTest {
                 .setWeights(layer == 0 ? List.of() : List.of(0.1f, 0.2f)).build();
     }
 
+    /** Run "r": input of 2, output of 1, classes a and b, scanned epochs 0 to 3. */
+    static RunStarted started() {
+        List<LayerInfo> layers = List.of(new LayerInfo(0, "input", 2, "identity"), new LayerInfo(1, "output", 1, "identity"));
+        return RunStarted.newBuilder().setRunId("r").setStartedAtMs(1)
+                .setConfig(new RunConfig("made-up", List.of(), "relu", "adam", 0.01, 8, 3, 1L, "", true, 0.2, 0))
+                .setTopology(new Topology(layers, List.of("a", "b"), List.of("x0", "x1"), List.of(2)))
+                .setScannedEpochs(List.of(0, 1, 2, 3)).setTrainSamples(10).setValidationSamples(0).setNeuronPartitions(2)
+                .setProbeSet(new ProbeSet(List.of(), List.of())).build();
+    }
+
+    static final TopicPartition R = new TopicPartition("runs", 0);
+
+    /** An assembler whose clock the test moves. */
+    static final class Clock implements java.util.function.LongSupplier {
+        long now = 1_000_000;
+
+        @Override
+        public long getAsLong() {
+            return now;
+        }
+    }
+
     static EpochSealed sealed(int epoch) {
         return EpochSealed.newBuilder().setRunId("r").setEpoch(epoch).setSnapshotsPerLayer(List.of(2, 1))
                 .setBatchesSent(0).setTrainAccuracy(0.5).setTrainClassAccuracy(List.of(0.5, 0.5)).setValidationLoss(1)
@@ -47,12 +79,13 @@ class EpochAssemblerTest {
     void shouldAssembleEpochOnceAllLayersArrivedWhateverTheOrder() throws Exception {
         TraceStore store = new TraceStore(dir);
         EpochAssembler assembler = new EpochAssembler(store);
-        assertTrue(assembler.accept(sealed(3), E, 0).isEmpty(), "sealed before its snapshots: wait");
-        assertTrue(assembler.accept(neuron(3, 1, 0, 0.3f), P1, 0).isEmpty());
-        assertTrue(assembler.accept(neuron(3, 0, 1, 0.2f), P0, 5).isEmpty());
+        assembler.accept(started(), R, 0);
+        assertTrue(assembler.accept(sealed(3), E, 0).assembled().isEmpty(), "sealed before its snapshots: wait");
+        assertTrue(assembler.accept(neuron(3, 1, 0, 0.3f), P1, 0).assembled().isEmpty());
+        assertTrue(assembler.accept(neuron(3, 0, 1, 0.2f), P0, 5).assembled().isEmpty());
         assertEquals(0, assembler.safeOffset(E, 1), "the seal is not durable yet");
         assertEquals(5, assembler.safeOffset(P0, 6));
-        List<EpochAssembled> done = assembler.accept(neuron(3, 0, 0, 0.1f), P0, 6);
+        List<EpochAssembled> done = assembler.accept(neuron(3, 0, 0, 0.1f), P0, 6).assembled();
         assertEquals(1, done.size());
         assertEquals(3, done.get(0).getRows());
         assertEquals(7, assembler.safeOffset(P0, 7), "nothing pending: commit up to the position");
@@ -60,7 +93,13 @@ class EpochAssemblerTest {
         TraceReader reader = new TraceReader(store);
         String row = reader.neuron("r", 3, "output", 0).orElseThrow();
         assertTrue(row.contains("\"act_mean\":0.3"), row);
-        assertTrue(row.contains("\"class_means\":[0.3,null]"), row);
+        assertTrue(row.contains("\"class_means\":[0.3,null]"), row + " (NaN is null in JSON)");
+        try (Connection c = Duck.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT isnan(class_means[2]) FROM read_parquet("
+                        + Duck.literal(store.neuronsFile("r", 3).toString()) + ") WHERE layer = 'output'")) {
+            rs.next();
+            assertTrue(rs.getBoolean(1), "a NaN class mean is stored as NaN, not NULL");
+        }
         assertTrue(row.contains("\"epoch\":3"), row);
     }
 
@@ -68,6 +107,7 @@ class EpochAssemblerTest {
     void shouldNeverDuplicateRowsWhenRecordsAreRedeliveredOrReplayed() throws Exception {
         TraceStore store = new TraceStore(dir);
         EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(started(), R, 0);
         List<Object[]> stream = new ArrayList<>();
         stream.add(new Object[] {neuron(1, 0, 0, 0.1f), P0, 0L});
         stream.add(new Object[] {neuron(1, 0, 0, 0.1f), P0, 0L}); // redelivered within the epoch
@@ -102,6 +142,7 @@ class EpochAssemblerTest {
     void shouldExportAllEpochsAsCsvAndJsonLines() throws Exception {
         TraceStore store = new TraceStore(dir);
         EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(started(), R, 0);
         for (int e : List.of(0, 2)) {
             assembler.accept(neuron(e, 0, 0, 0.1f), P0, 0);
             assembler.accept(neuron(e, 0, 1, 0.2f), P0, 1);
@@ -117,5 +158,96 @@ class EpochAssemblerTest {
         List<String> jsonl = Files.readAllLines(reader.export("r", TraceReader.Format.JSON, dir.resolve("x.jsonl")));
         assertEquals(6, jsonl.size());
         assertTrue(jsonl.get(5).contains("\"weights\":[0.1,0.2]"), jsonl.get(5));
+    }
+
+    @Test
+    void shouldHoldRecordsOfARunNotYetStartedAndAssembleThemOnceItStarts() {
+        TraceStore store = new TraceStore(dir);
+        EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(neuron(1, 0, 0, 0.1f), P0, 0);
+        assembler.accept(neuron(1, 0, 1, 0.2f), P0, 1);
+        assembler.accept(neuron(1, 1, 0, 0.3f), P1, 0);
+        assertTrue(assembler.accept(sealed(1), E, 0).assembled().isEmpty(), "complete, but its run is not known yet");
+        EpochAssembler.Outcome outcome = assembler.accept(started(), R, 0);
+        assertEquals(1, outcome.assembled().size());
+        assertEquals(List.of(1), store.assembledEpochs("r"));
+    }
+
+    @Test
+    void shouldRejectRecordsThatDoNotFitTheirRunWithTheReason() {
+        TraceStore store = new TraceStore(dir);
+        EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(started(), R, 0);
+        EpochSealed empty = EpochSealed.newBuilder(sealed(1)).setSnapshotsPerLayer(List.of()).build();
+        assertReason(assembler.accept(empty, E, 1), "do not match the run's layer widths [2, 1]");
+        assertReason(assembler.accept(sealed(7), E, 2), "epoch 7 is not among the run's scanned epochs");
+        assertReason(assembler.accept(neuron(1, 1, 5, 0f), P1, 1), "neuron 5 is outside the layer's 0..0");
+        NeuronSnapshot strayLayer = NeuronSnapshot.newBuilder(neuron(1, 1, 0, 0f)).setLayer("hidden_9").build();
+        assertReason(assembler.accept(strayLayer, P1, 2), "'hidden_9' is not a layer of the run");
+        NeuronSnapshot shortWeights = NeuronSnapshot.newBuilder(neuron(1, 1, 0, 0f)).setWeights(List.of(1f)).build();
+        assertReason(assembler.accept(shortWeights, P1, 3), "1 incoming weights where the run has 2");
+        NeuronSnapshot unknownRun = NeuronSnapshot.newBuilder(neuron(1, 0, 0, 0f)).setRunId("../etc").build();
+        assertThrows(IllegalArgumentException.class, () -> assembler.accept(unknownRun, P0, 9), "not a run id");
+        assertEquals(0, assembler.pendingEpochs(), "nothing rejected is held");
+        assertEquals(List.of(), store.assembledEpochs("r"));
+    }
+
+    @Test
+    void shouldGiveUpTheIncompleteEpochOfAFailedRunAfterTheGraceKeepingWhatWasComplete() {
+        TraceStore store = new TraceStore(dir);
+        Clock clock = new Clock();
+        EpochAssembler assembler = new EpochAssembler(store, Duration.ofSeconds(30), Duration.ofMinutes(10), clock);
+        assembler.accept(started(), R, 0);
+        assembler.accept(neuron(0, 0, 0, 0.1f), P0, 0);
+        assembler.accept(neuron(0, 0, 1, 0.2f), P0, 1);
+        assembler.accept(neuron(0, 1, 0, 0.3f), P1, 0);
+        assertEquals(1, assembler.accept(sealed(0), E, 0).assembled().size());
+        assembler.accept(neuron(1, 0, 0, 0.1f), P0, 2); // the trainer died here
+        assembler.accept(failed(), R, 1);
+        clock.now += 29_000;
+        assertTrue(assembler.releaseStale().rejected().isEmpty(), "still within the grace");
+        assertEquals(2, assembler.safeOffset(P0, 3), "the held record pins its partition");
+        clock.now += 2_000;
+        EpochAssembler.Outcome released = assembler.releaseStale();
+        assertEquals(1, released.rejected().size());
+        assertTrue(released.rejected().get(0).reason().contains("E_1 of run r (1 snapshots, never sealed)"),
+                released.rejected().get(0).reason());
+        assertEquals("E_1/L_input/n_0", released.rejected().get(0).key());
+        assertEquals(0, assembler.pendingEpochs());
+        assertEquals(3, assembler.safeOffset(P0, 3), "offsets move on");
+        assertEquals(List.of(0), store.assembledEpochs("r"), "the complete epoch stays");
+        assertEquals(TraceStore.RunStatus.FAILED, store.runStatus("r"));
+    }
+
+    @Test
+    void shouldMarkARunSilentForTheAbandonTimeAbandonedAndReleaseItsEpochs() {
+        TraceStore store = new TraceStore(dir);
+        Clock clock = new Clock();
+        EpochAssembler assembler = new EpochAssembler(store, Duration.ofSeconds(30), Duration.ofMinutes(10), clock);
+        assembler.accept(started(), R, 0);
+        assembler.accept(neuron(2, 0, 0, 0.1f), P0, 0);
+        NeuronSnapshot ghost = NeuronSnapshot.newBuilder(neuron(1, 0, 0, 0f)).setRunId("never-started").build();
+        assembler.accept(ghost, P0, 1);
+        clock.now += 9 * 60_000;
+        assertTrue(assembler.releaseStale().rejected().isEmpty());
+        assertEquals(TraceStore.RunStatus.RUNNING, store.runStatus("r"));
+        clock.now += 61_000;
+        EpochAssembler.Outcome released = assembler.releaseStale();
+        assertEquals(2, released.rejected().size());
+        assertTrue(released.rejected().stream().anyMatch(r -> r.reason().contains("never started")), released.toString());
+        assertEquals(TraceStore.RunStatus.ABANDONED, store.runStatus("r"));
+        assertFalse(store.hasRun("never-started"), "no folder for a run that never started");
+        assembler.accept(failed(), R, 1);
+        assertEquals(TraceStore.RunStatus.FAILED, store.runStatus("r"), "a RunFinished read later wins");
+    }
+
+    static RunFinished failed() {
+        return RunFinished.newBuilder().setRunId("r").setFinishedAtMs(2).setStatus(RunStatus.FAILED).setError("killed")
+                .setEpochsTrained(1).setScannedEpochs(List.of(0)).setProbePredictions(List.of()).build();
+    }
+
+    private static void assertReason(EpochAssembler.Outcome outcome, String reason) {
+        assertEquals(1, outcome.rejected().size(), outcome.toString());
+        assertTrue(outcome.rejected().get(0).reason().contains(reason), outcome.rejected().get(0).reason());
     }
 }

@@ -24,7 +24,7 @@ public final class Producers {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // RunStarted carries the probe set
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, io.nnstain.schemas.topics.Topics.MAX_RECORD_BYTES);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
