@@ -21,6 +21,7 @@ async function load() {
   $('status').textContent = '';
   state.meta = await r.json();
   $('title').textContent = state.meta.run_id + ' (' + state.meta.dataset + ')';
+  showStatus(state.meta);
   state.meta.class_names.forEach((name, c) => {
     const label = document.createElement('label');
     const box = document.createElement('input');
@@ -122,6 +123,19 @@ function refreshImages(force) {
     $('heatmaps').src = api + '/heatmaps.svg?layer=' + encodeURIComponent($('layer').value) + '&t=' + t;
   } else {
     $('heatmaps').alt = 'the heatmaps are drawn when the run is analysed to its last epoch, or when you choose a layer';
+  }
+}
+
+// COMPLETED, DIVERGED, FAILED, ABANDONED … as text, with why; while the run goes on, asked again every 2 s
+function showStatus(meta) {
+  const line = $('run-status');
+  line.textContent = meta.status + (meta.status_detail ? ' ' + meta.status_detail : '');
+  line.className = 'run-status ' + meta.status.toLowerCase();
+  if (meta.status === 'RUNNING') {
+    setTimeout(async () => {
+      const r = await fetch(api);
+      if (r.ok) showStatus(await r.json());
+    }, 2000);
   }
 }
 

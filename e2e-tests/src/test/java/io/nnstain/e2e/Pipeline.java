@@ -128,8 +128,8 @@ final class Pipeline implements AutoCloseable {
     void awaitTrained(String run) {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
             String state = client().run(run).path("state").asText();
-            if (state.equals("FAILED")) {
-                throw new AssertionError("run " + run + " failed: " + client().run(run).path("error").asText());
+            if (state.equals("FAILED") || state.equals("DIVERGED")) {
+                throw new AssertionError("run " + run + " " + state + ": " + client().run(run).path("error").asText());
             }
             return state.equals("COMPLETED");
         });

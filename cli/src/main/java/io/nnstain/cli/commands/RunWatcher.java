@@ -49,18 +49,40 @@ final class RunWatcher {
             JsonNode run = client.run(runId);
             state = run.path("state").asText();
             progress.show(run.path("epochs_done").asInt(), state, run.path("train_loss"), run.path("validation_accuracy"));
-            if (state.equals("COMPLETED") || state.equals("FAILED")) {
+            if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("DIVERGED")) {
                 break;
             }
             pause();
         }
         progress.done();
+        JsonNode finished = client.run(runId);
         if (state.equals("FAILED")) {
-            throw new IllegalStateException("run " + runId + " failed: " + client.run(runId).path("error").asText()
+            throw new IllegalStateException("run " + runId + " failed: " + finished.path("error").asText()
                     + " (see " + parent.layout().logs().resolve("trainer-service.log") + ")");
         }
-        err.print("assembling the trace ...");
         Set<Integer> scanned = new HashSet<>(spec.scannedEpochs());
+        if (state.equals("DIVERGED")) {
+            // the epochs up to the divergence are traced: wait for them, then say what went wrong
+            int last = finished.path("divergence").path("epoch").asInt();
+            scanned.removeIf(e -> e > last);
+        }
+        err.print("assembling the trace ...");
+        Outcome outcome = awaitTrace(client, runId, stack, scanned);
+        if (state.equals("DIVERGED")) {
+            throw new RunDiverged("run " + runId + " DIVERGED: " + finished.path("error").asText() + " Its trace: "
+                    + stack.dataDir() + "/runs/" + runId);
+        }
+        return outcome;
+    }
+
+    /** A run that went non-finite: its trace is stored up to there; the CLI exits with 1 and this message. */
+    static final class RunDiverged extends IllegalStateException {
+        RunDiverged(String message) {
+            super(message);
+        }
+    }
+
+    private Outcome awaitTrace(ServiceClient client, String runId, StackState stack, Set<Integer> scanned) {
         long deadline = System.currentTimeMillis() + 300_000;
         while (true) {
             JsonNode manifest = manifestOrNull(client, runId);

@@ -1,5 +1,6 @@
 package io.nnstain.trainer.training;
 
+import io.nnstain.schemas.avro.Divergence;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.avro.RunStatus;
@@ -132,6 +133,15 @@ public class RunService {
                     spec.dataset(), split.train().size(), split.validation().size(), spec.scannedEpochs());
             TrainingResult result = new TrainingJob(DjlEngine.get(config.torchThreads())).run(state.id, spec, split,
                     started, metrics.metered(sink), (epoch, epochs, loss, accuracy) -> progress(state, epoch, loss, accuracy));
+            if (result.diverged()) {
+                synchronized (this) {
+                    state.state = "DIVERGED";
+                    state.error = DivergenceCheck.advice(result.divergence(), spec.learningRate(), spec.optimizer());
+                    state.divergence = result.divergence();
+                }
+                LOG.warnf("run %s diverged: %s", state.id, state.error);
+                return;
+            }
             synchronized (this) {
                 state.state = "COMPLETED";
             }
@@ -190,7 +200,9 @@ public class RunService {
         }
         int epochs = r.spec.epochs();
         return new RunStatusView(r.id, r.state, r.spec, r.epochsDone, epochs, (double) r.epochsDone / epochs,
-                r.spec.scannedEpochs(), r.trainLoss, r.validationAccuracy, position, r.error, r.submittedAt);
+                r.spec.scannedEpochs(), r.trainLoss, r.validationAccuracy, position, r.error, r.submittedAt,
+                r.divergence == null ? null : new RunStatusView.DivergenceView(r.divergence.getEpoch(),
+                        r.divergence.getLayer(), r.divergence.getWhat()));
     }
 
     private static final class RunState {
@@ -202,6 +214,7 @@ public class RunService {
         Double trainLoss;
         Double validationAccuracy;
         String error;
+        Divergence divergence;
 
         RunState(String id, RunSpec spec) {
             this.id = id;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.nnstain.schemas.avro.Divergence;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.avro.RunStatus;
@@ -15,6 +16,7 @@ import io.nnstain.schemas.config.RunSpec;
 import io.nnstain.trainer.data.Dataset;
 import io.nnstain.trainer.data.Datasets.Split;
 import io.nnstain.trainer.model.Evaluation;
+import io.nnstain.trainer.model.LayerParams;
 import io.nnstain.trainer.model.SimpleNN;
 import io.nnstain.trainer.probe.Probe;
 import io.nnstain.trainer.probe.TraceSink;
@@ -64,6 +66,8 @@ public final class TrainingJob {
             int[] order = java.util.stream.IntStream.range(0, train.size()).toArray();
             long trainStart = System.nanoTime();
             Evaluation val = null;
+            Divergence divergence = null;
+            int epochsTrained = 0;
             for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 boolean scan = probe != null && scanned.contains(epoch);
@@ -81,29 +85,47 @@ public final class TrainingJob {
                 val = Evaluation.of(model, validation, manager);
                 double trainLoss = lossSum / order.length;
                 double epochMillis = (System.nanoTime() - epochStart) / 1e6;
+                List<LayerParams> params = scan ? model.parameters() : null;
+                divergence = DivergenceCheck.check(epoch, trainLoss, val.loss(), params, widths.length - 2);
                 if (scan) {
-                    probe.sealEpoch(model.parameters(), val, epochMillis);
+                    // a diverged epoch is still sealed: the trace shows what went non-finite, and where
+                    probe.sealEpoch(params, val, epochMillis);
                 } else if (probe != null) {
                     LOG.infof("run %s epoch %d: loss %.4f, validation accuracy %.3f (not scanned)", runId, epoch,
                             trainLoss, val.accuracy());
                 }
                 summaries.add(new TrainingResult.EpochSummary(epoch, trainLoss, val.accuracy(), scan));
                 progress.epochDone(epoch, spec.epochs(), trainLoss, val.accuracy());
+                epochsTrained = epoch;
+                if (divergence != null) {
+                    LOG.warnf("run %s %s", runId, DivergenceCheck.advice(divergence, spec.learningRate(), spec.optimizer()));
+                    break;
+                }
             }
             double trainMillis = (System.nanoTime() - trainStart) / 1e6;
             Evaluation finalVal = val; // the network after the last epoch, evaluated there
-            Dataset probeSet = RunDescriptions.probeSet(spec, validation);
-            int[] probePredictions = Evaluation.of(model, probeSet, manager).predictions();
+            int last = epochsTrained;
+            List<Integer> sealed = spec.scannedEpochs().stream().filter(e -> e <= last).toList();
+            // a non-finite network predicts nothing meaningful: no predictions for the probe set then
+            int[] probePredictions = divergence != null ? new int[0]
+                    : Evaluation.of(model, RunDescriptions.probeSet(spec, validation), manager).predictions();
             if (probe != null) {
                 probe.drain();
-                sink.runFinished(RunFinished.newBuilder().setRunId(runId).setFinishedAtMs(System.currentTimeMillis())
-                        .setStatus(RunStatus.COMPLETED).setEpochsTrained(spec.epochs())
-                        .setScannedEpochs(spec.scannedEpochs()).setFinalValidationAccuracy(finalVal.accuracy())
-                        .setProbePredictions(Arrays.stream(probePredictions).boxed().toList()).build());
+                RunFinished.Builder finished = RunFinished.newBuilder().setRunId(runId)
+                        .setFinishedAtMs(System.currentTimeMillis()).setEpochsTrained(epochsTrained).setScannedEpochs(sealed)
+                        .setProbePredictions(Arrays.stream(probePredictions).boxed().toList());
+                if (divergence == null) {
+                    finished.setStatus(RunStatus.COMPLETED).setFinalValidationAccuracy(finalVal.accuracy());
+                } else {
+                    // FAILED on the wire (readers of the 0.1.0 schemas know no other symbol), DIVERGED to people
+                    finished.setStatus(RunStatus.FAILED).setDivergence(divergence)
+                            .setError(DivergenceCheck.advice(divergence, spec.learningRate(), spec.optimizer()));
+                }
+                sink.runFinished(finished.build());
                 sink.flush();
             }
-            return new TrainingResult(runId, spec.epochs(), spec.scannedEpochs(), finalVal.accuracy(), finalVal.loss(),
-                    probePredictions, trainMillis, summaries);
+            return new TrainingResult(runId, epochsTrained, sealed, finalVal.accuracy(), finalVal.loss(),
+                    probePredictions, trainMillis, summaries, divergence);
         }
     }
 

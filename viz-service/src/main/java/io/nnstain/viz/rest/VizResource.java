@@ -1,11 +1,13 @@
 package io.nnstain.viz.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.serde.AvroJson;
 import io.nnstain.store.StoredRun;
+import io.nnstain.store.TraceStore;
 import io.nnstain.viz.VizConfig;
 import io.nnstain.viz.metrics.VizMetrics;
 import io.nnstain.viz.report.Live;
@@ -62,6 +64,7 @@ public class VizResource {
                 n.put("dataset", run.dataset());
                 n.set("analysed_epochs", AvroJson.plain(data.analysedEpochs(id)));
                 n.put("final_epoch", run.finalEpoch());
+                status(id, n);
                 n.put("results", Files.exists(results.dir(id).resolve("index.html")) ? results.dir(id).toString() : null);
             });
         }
@@ -83,10 +86,30 @@ public class VizResource {
             n.set("scanned_epochs", AvroJson.plain(run.scannedEpochs()));
             n.set("analysed_epochs", AvroJson.plain(data.analysedEpochs(id)));
             n.put("collector_url", config.collectorUrl());
+            status(id, n);
             java.nio.file.Path index = results.dir(id).resolve("index.html");
             n.put("results_index", Files.exists(index) ? index.toString() : null);
             return Response.ok(n).type(MediaType.APPLICATION_JSON).build();
         });
+    }
+
+    /**
+     * The run's status as the trace tells it (RUNNING, COMPLETED, FAILED, DIVERGED, CANCELLED, ABANDONED) and,
+     * when it did not complete, why.
+     */
+    private void status(String id, ObjectNode n) {
+        TraceStore store = data.store();
+        n.put("status", store.runStatus(id).name());
+        store.readJson(id, TraceStore.FINISHED_FILE).ifPresent(f -> {
+            if (f.hasNonNull("divergence")) {
+                JsonNode d = f.get("divergence");
+                n.put("status_detail", "at E_" + d.path("epoch").asInt() + ": " + d.path("what").asText());
+            } else if (f.hasNonNull("error")) {
+                n.put("status_detail", f.get("error").asText());
+            }
+        });
+        store.readJson(id, TraceStore.ABANDONED_FILE).filter(a -> !n.has("status_detail"))
+                .ifPresent(a -> n.put("status_detail", a.path("reason").asText()));
     }
 
     /** The stain at an epoch (default: the latest analysed), as SVG or PNG. */
