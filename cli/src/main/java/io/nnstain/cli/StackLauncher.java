@@ -51,6 +51,23 @@ public final class StackLauncher {
 
     private final Layout layout;
     private final PrintStream out;
+    /** what {@link #start} launched, by service name, in start order, for {@link #restart} */
+    private final Map<String, Launch> launched = new java.util.LinkedHashMap<>();
+
+    /** One launched service: how to launch it again, and its current process. */
+    private static final class Launch {
+        final int port;
+        final Map<String, String> properties;
+        final boolean detached;
+        Process process;
+
+        Launch(int port, Map<String, String> properties, boolean detached, Process process) {
+            this.port = port;
+            this.properties = properties;
+            this.detached = detached;
+            this.process = process;
+        }
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public StackLauncher(Layout layout, PrintStream out) {
@@ -106,17 +123,18 @@ public final class StackLauncher {
             int analyzerPort = port(ports.analyzer(), ports.strict(), "analyzer");
             int vizPort = port(ports.viz(), ports.strict(), "viz");
             out.println("starting trace-collector, analyzer-service, viz-service and trainer-service ...");
-            Process collector = startService("trace-collector", collectorPort, Map.of(
+            launched.clear();
+            Process collector = launch("trace-collector", collectorPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(collector.pid());
-            Process analyzer = startService("analyzer-service", analyzerPort, Map.of(
+            Process analyzer = launch("analyzer-service", analyzerPort, Map.of(
                     "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.data-dir", layout.dataDir().toString()), detached);
             pids.add(analyzer.pid());
-            Process viz = startService("viz-service", vizPort, Map.of("nnstain.kafka-bootstrap-servers", bootstrap,
+            Process viz = launch("viz-service", vizPort, Map.of("nnstain.kafka-bootstrap-servers", bootstrap,
                     "nnstain.data-dir", layout.dataDir().toString(), "nnstain.results-dir", layout.resultsDir().toString(),
                     "nnstain.collector-url", "http://127.0.0.1:" + collectorPort), detached);
             pids.add(viz.pid());
-            Process trainer = startService("trainer-service", trainerPort,
+            Process trainer = launch("trainer-service", trainerPort,
                     Map.of("nnstain.kafka-bootstrap-servers", bootstrap), detached);
             pids.add(trainer.pid());
             StackState state = new StackState(bootstrap, "http://127.0.0.1:" + trainerPort,
@@ -137,6 +155,43 @@ public final class StackLauncher {
             }
             throw e;
         }
+    }
+
+    private Process launch(String service, int port, Map<String, String> properties, boolean detached) {
+        Process p = startService(service, port, properties, detached);
+        launched.put(service, new Launch(port, properties, detached, p));
+        return p;
+    }
+
+    /** The services this launcher started that have exited since, with their exit codes. */
+    public Map<String, Integer> exitedServices() {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        launched.forEach((name, l) -> {
+            if (!l.process.isAlive()) {
+                out.put(name, l.process.exitValue());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Starts a service this launcher started before again, as it was (same port and settings), waits until it is
+     * ready, and records its new PID in the stack's state.
+     */
+    public void restart(String service, Duration timeout) {
+        Launch l = launched.get(service);
+        if (l == null) {
+            throw new IllegalArgumentException(service + " was not started by this launcher");
+        }
+        long old = l.process.pid();
+        l.process = startService(service, l.port, l.properties, l.detached);
+        StackState.read(layout.home()).ifPresent(state -> {
+            List<Long> pids = new ArrayList<>(state.pids());
+            pids.replaceAll(pid -> pid == old ? l.process.pid() : pid);
+            new StackState(state.kafkaBootstrapServers(), state.trainerUrl(), state.collectorUrl(), state.analyzerUrl(),
+                    state.vizUrl(), state.dataDir(), pids, state.foreground()).write(layout.home());
+        });
+        awaitReady(service, "http://127.0.0.1:" + l.port, l.process, timeout);
     }
 
     private static int port(int wanted, boolean strict, String what) {
@@ -212,12 +267,13 @@ public final class StackLauncher {
         if (state.isEmpty()) {
             return false;
         }
-        stop(state.get().pids()); // recorded broker first; stop(List) stops it last
+        // the state goes first: a supervising 'nnstain up' sees its stack stopped, not crashed, and ends
         try {
             Files.deleteIfExists(StackState.file(layout.home()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        stop(state.get().pids()); // recorded broker first; stop(List) stops it last
         return true;
     }
 
