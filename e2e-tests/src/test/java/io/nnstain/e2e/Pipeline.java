@@ -37,6 +37,8 @@ final class Pipeline implements AutoCloseable {
     final int collectorPort = LocalKafkaBroker.freePort();
     final int analyzerPort = LocalKafkaBroker.freePort();
     final int vizPort = LocalKafkaBroker.freePort();
+    /** extra system properties of the collector, such as a short nnstain.abandon-after */
+    final Map<String, String> collectorSettings = new HashMap<>();
     Process trainer;
     Process collector;
     Process analyzer;
@@ -67,8 +69,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     void startCollector() {
-        collector = launcher.startService("trace-collector", collectorPort, collectorProps("nnstain-collector-" + prefix,
-                dataDir), false);
+        Map<String, String> props = collectorProps("nnstain-collector-" + prefix, dataDir);
+        props.putAll(collectorSettings);
+        collector = launcher.startService("trace-collector", collectorPort, props, false);
         launcher.awaitReady("trace-collector", url(collectorPort), collector, Duration.ofSeconds(90));
     }
 

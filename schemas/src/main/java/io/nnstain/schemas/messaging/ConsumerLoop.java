@@ -83,8 +83,8 @@ public abstract class ConsumerLoop {
     }
 
     /**
-     * Processes one record: a {@link AvroSerde.BadRecordException} dead-letters it at once (it will never
-     * decode); any other failure is tried again, {@link #ATTEMPTS} times in all, then dead-lettered with the
+     * Processes one record: a {@link AvroSerde.BadRecordException} or {@link IllegalArgumentException}
+     * dead-letters it at once (bad input does not get better by trying again); any other failure is tried again, {@link #ATTEMPTS} times in all, then dead-lettered with the
      * last failure as its reason, and the loop goes on with the next record.
      */
     protected void process(ConsumerRecord<String, byte[]> r, KafkaProducer<String, byte[]> producer, RecordHandler handler) {
@@ -92,7 +92,8 @@ public abstract class ConsumerLoop {
             try {
                 handler.handle(r, producer);
                 return;
-            } catch (AvroSerde.BadRecordException e) {
+            } catch (AvroSerde.BadRecordException | IllegalArgumentException e) {
+                // a record that does not decode, or that names what cannot be (a malformed run id), never will
                 deadLetter(r, e.getMessage(), producer);
                 return;
             } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {

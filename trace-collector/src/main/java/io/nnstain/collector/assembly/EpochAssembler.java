@@ -119,6 +119,10 @@ public final class EpochAssembler {
         }
         if (record instanceof EpochSealed sealed) {
             store.runDir(sealed.getRunId()); // a malformed run id is refused before anything else
+            String problem = shape(sealed.getRunId()).map(shape -> shape.problem(sealed)).orElse(null);
+            if (problem != null) {
+                return Outcome.rejected(sealed, problem);
+            }
             if (store.hasEpoch(sealed.getRunId(), sealed.getEpoch())) {
                 duplicatesSkipped++;
                 return Outcome.assembled(announce(sealed, store.neuronsFile(sealed.getRunId(), sealed.getEpoch()),

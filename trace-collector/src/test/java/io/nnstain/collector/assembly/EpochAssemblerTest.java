@@ -202,6 +202,8 @@ class EpochAssemblerTest {
         assembler.accept(neuron(0, 0, 1, 0.2f), P0, 1);
         assembler.accept(neuron(0, 1, 0, 0.3f), P1, 0);
         assertEquals(1, assembler.accept(sealed(0), E, 0).assembled().size());
+        EpochSealed emptyOfStored = EpochSealed.newBuilder(sealed(0)).setSnapshotsPerLayer(List.of()).build();
+        assertReason(assembler.accept(emptyOfStored, E, 9), "do not match"); // refused, not announced again
         assembler.accept(neuron(1, 0, 0, 0.1f), P0, 2); // the trainer died here
         assembler.accept(failed(), R, 1);
         clock.now += 29_000;

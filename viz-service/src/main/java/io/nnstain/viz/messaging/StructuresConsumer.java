@@ -3,7 +3,6 @@ package io.nnstain.viz.messaging;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.messaging.ConsumerLoop;
 import io.nnstain.schemas.serde.AvroSerde;
-import io.nnstain.schemas.serde.AvroSerde.BadRecordException;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.schemas.topics.Topics;
 import io.nnstain.viz.VizConfig;
@@ -71,6 +70,18 @@ public class StructuresConsumer extends ConsumerLoop {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     }
 
+    private void handle(ConsumerRecord<String, byte[]> r, KafkaProducer<String, byte[]> producer) {
+        StructureSnapshot s = serde.decode(r.value(), StructureSnapshot.class);
+        // structures come from the trace: of a run the store does not hold, nothing can be drawn
+        if (!results.data().store().hasRun(s.getRunId())) {
+            deadLetter(r, "StructureSnapshot E_" + s.getEpoch() + " of run " + s.getRunId()
+                    + ", which the trace store does not hold", producer);
+            return;
+        }
+        live.analysed(s.getRunId(), s.getEpoch());
+        results.epochAnalysed(s.getRunId(), s.getEpoch());
+    }
+
     @Override
     protected void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
         c.subscribe(List.of(namespace.name(Topics.STRUCTURES)));
@@ -78,17 +89,10 @@ public class StructuresConsumer extends ConsumerLoop {
         while (running()) {
             ConsumerRecords<String, byte[]> records = poll(c, Duration.ofMillis(100));
             for (ConsumerRecord<String, byte[]> r : records) {
-                StructureSnapshot s;
-                try {
-                    s = serde.decode(r.value(), StructureSnapshot.class);
-                } catch (BadRecordException e) {
-                    deadLetter(r, e.getMessage(), producer);
-                    continue;
-                }
-                live.analysed(s.getRunId(), s.getEpoch());
-                results.epochAnalysed(s.getRunId(), s.getEpoch());
+                process(r, producer, this::handle);
             }
             if (!records.isEmpty()) {
+                awaitSends(producer); // dead letters
                 c.commitSync();
             }
         }
