@@ -39,12 +39,30 @@ public final class Nnstain implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    private static <T> T number(String text, java.util.function.Function<String, T> parse, String what) {
+        if (!text.chars().allMatch(c -> c < 128)) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not " + what + " written in ASCII digits");
+        }
+        try {
+            return parse.apply(text.trim());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not " + what);
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Nnstain());
+        // numbers in ASCII only (Java's parsers also read other scripts' digits, "１６"), and refusals in plain words
+        cli.registerConverter(Integer.class, s -> number(s, Integer::valueOf, "a whole number"));
+        cli.registerConverter(Integer.TYPE, s -> number(s, Integer::valueOf, "a whole number"));
+        cli.registerConverter(Long.class, s -> number(s, Long::valueOf, "a whole number"));
+        cli.registerConverter(Long.TYPE, s -> number(s, Long::valueOf, "a whole number"));
+        cli.registerConverter(Double.class, s -> number(s, Double::valueOf, "a number"));
+        cli.registerConverter(Double.TYPE, s -> number(s, Double::valueOf, "a number"));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("nnstain: " + e.getMessage());
             return e instanceof IllegalArgumentException ? 2 : 1;

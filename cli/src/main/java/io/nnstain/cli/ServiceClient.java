@@ -43,6 +43,11 @@ public final class ServiceClient {
                 .POST(HttpRequest.BodyPublishers.ofString(config.toString())));
     }
 
+    /** The trainer's runs: queued, running and finished since it started. */
+    public JsonNode runs() {
+        return send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/runs")).GET());
+    }
+
     public JsonNode run(String runId) {
         return send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/runs/" + encode(runId))).GET());
     }

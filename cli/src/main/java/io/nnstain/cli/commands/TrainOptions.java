@@ -1,7 +1,6 @@
 package io.nnstain.cli.commands;
 
 import io.nnstain.schemas.config.RunSpec;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -61,14 +60,7 @@ public final class TrainOptions {
 
     /** The spec, validated: bad values raise an IllegalArgumentException naming the option (exit 2). */
     public RunSpec spec() {
-        List<Integer> widths = new ArrayList<>();
-        for (String part : hidden.split(",", -1)) {
-            try {
-                widths.add(Integer.parseInt(part.trim()));
-            } catch (NumberFormatException e) {
-                widths.add(-1);
-            }
-        }
+        List<Integer> widths = RunSpec.parseWidths(hidden);
         return new RunSpec(dataset, widths, activation, optimizer, learningRate, batchSize, epochs, seed,
                 epochIntervals, !keepBatches, validationFraction, probeSetSize, samples, classes, features, noise)
                 .validated();

@@ -43,6 +43,29 @@ public record RunSpec(String dataset, List<Integer> hidden, String activation, S
         optimizer = optimizer == null ? null : optimizer.trim().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Layer widths written as {@code "16,16"}: whole numbers in ASCII digits (Java would also read "１６"),
+     * otherwise an {@link InvalidRunSpecException} quoting the text as given. Ranges are checked by
+     * {@link #validated()}.
+     */
+    public static List<Integer> parseWidths(String text) {
+        List<Integer> widths = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String p = part.trim();
+            if (!p.matches("[0-9]{1,9}")) {
+                throw new InvalidRunSpecException(List.of(hiddenProblem(text)));
+            }
+            widths.add(Integer.parseInt(p));
+        }
+        return widths;
+    }
+
+    /** What is wrong with layer widths given as {@code given}, in the words every front end uses. */
+    public static String hiddenProblem(String given) {
+        return "hidden (--hidden): '" + given + "' is not accepted; expected 1 to " + MAX_HIDDEN_LAYERS
+                + " comma-separated layer widths, each from 1 to " + MAX_WIDTH + " (e.g. 16,16)";
+    }
+
     /** Every problem of this spec, each naming the option and what is accepted; empty when valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
@@ -51,8 +74,7 @@ public record RunSpec(String dataset, List<Integer> hidden, String activation, S
         }
         if (hidden == null || hidden.isEmpty() || hidden.size() > MAX_HIDDEN_LAYERS
                 || hidden.stream().anyMatch(w -> w == null || w < 1 || w > MAX_WIDTH)) {
-            problems.add("hidden (--hidden): '" + (hidden == null ? "" : joinWidths(hidden)) + "' is not accepted; expected 1 to "
-                    + MAX_HIDDEN_LAYERS + " comma-separated layer widths, each from 1 to " + MAX_WIDTH + " (e.g. 16,16)");
+            problems.add(hiddenProblem(hidden == null ? "" : joinWidths(hidden)));
         }
         if (activation == null || !ACTIVATIONS.contains(activation)) {
             problems.add("activation (--activation): '" + activation + "' is not accepted; accepted: " + String.join(", ", ACTIVATIONS));

@@ -2,6 +2,7 @@ package io.nnstain.trainer.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nnstain.schemas.config.InvalidRunSpecException;
 import io.nnstain.schemas.config.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,35 +35,45 @@ public record RunRequest(String dataset, JsonNode hidden, String activation, Str
         return value == null ? fallback : value;
     }
 
+    /** Widths as given; anything but whole numbers is refused with the text as it came. */
     private static List<Integer> widths(JsonNode node) {
         List<Integer> widths = new ArrayList<>();
         if (node.isArray()) {
-            node.forEach(n -> widths.add(n.canConvertToInt() && n.isIntegralNumber() ? n.intValue() : -1));
-        } else if (node.isIntegralNumber()) {
-            widths.add(node.intValue());
-        } else {
-            for (String part : node.asText().split(",", -1)) {
-                widths.add(parseWidth(part));
+            for (JsonNode n : node) {
+                if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                    throw new InvalidRunSpecException(List.of(RunSpec.hiddenProblem(node.toString())));
+                }
+                widths.add(n.intValue());
             }
+        } else if (node.isIntegralNumber() && node.canConvertToInt()) {
+            widths.add(node.intValue());
+        } else if (node.isTextual()) {
+            widths.addAll(RunSpec.parseWidths(node.asText()));
+        } else {
+            throw new InvalidRunSpecException(List.of(RunSpec.hiddenProblem(node.toString())));
         }
         return widths;
-    }
-
-    /** Parses one width of a comma-separated list; anything else becomes -1, which validation names. */
-    public static int parseWidth(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static String intervals(JsonNode node) {
         if (node.isArray()) {
             List<String> parts = new ArrayList<>();
-            node.forEach(n -> parts.add(n.asText()));
+            for (JsonNode n : node) {
+                if (!n.isValueNode()) {
+                    throw intervalsRefused(node);
+                }
+                parts.add(n.asText());
+            }
             return String.join(",", parts);
         }
+        if (!node.isValueNode()) {
+            throw intervalsRefused(node);
+        }
         return node.asText();
+    }
+
+    private static InvalidRunSpecException intervalsRefused(JsonNode node) {
+        return new InvalidRunSpecException(List.of("epoch_intervals (--epoch-intervals): " + node + " is not accepted;"
+                + " expected a number N (every Nth epoch), a list \"a,b,c\" or an array of epochs"));
     }
 }
