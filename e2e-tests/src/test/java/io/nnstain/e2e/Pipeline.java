@@ -28,7 +28,7 @@ final class Pipeline implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final String bootstrap = KafkaForTests.bootstrapServers();
+    final String bootstrap;
     final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
     final Path home;
     final Path dataDir;
@@ -45,6 +45,12 @@ final class Pipeline implements AutoCloseable {
     Process viz;
 
     Pipeline() {
+        this(KafkaForTests.bootstrapServers());
+    }
+
+    /** Against a broker of the test's own, such as one it restarts. */
+    Pipeline(String bootstrap) {
+        this.bootstrap = bootstrap;
         try {
             home = Files.createTempDirectory("nnstain-e2e-");
         } catch (IOException e) {
@@ -62,10 +68,14 @@ final class Pipeline implements AutoCloseable {
 
     Pipeline start() {
         startCollector();
+        startTrainer();
+        return this;
+    }
+
+    void startTrainer() {
         trainer = launcher.startService("trainer-service", trainerPort, Map.of(
                 "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.topic-prefix", prefix), false);
         launcher.awaitReady("trainer-service", url(trainerPort), trainer, Duration.ofSeconds(90));
-        return this;
     }
 
     void startCollector() {
@@ -167,8 +177,36 @@ final class Pipeline implements AutoCloseable {
 
     /** kill -9: no shutdown hook, no last commit. */
     void killCollector() throws InterruptedException {
-        collector.destroyForcibly();
-        collector.waitFor();
+        kill(collector);
+    }
+
+    /** kill -9 of one of this pipeline's processes. */
+    static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    /** Every service of this pipeline answers ready. */
+    boolean allReady() {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int port : new int[] {trainerPort, collectorPort, analyzerPort, vizPort}) {
+            Process p = port == trainerPort ? trainer : port == collectorPort ? collector : port == analyzerPort ? analyzer : viz;
+            if (p == null) {
+                continue;
+            }
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url(port) + "/q/health/ready")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every record of a topic (of this pipeline's namespace) up to its current end, all partitions. */

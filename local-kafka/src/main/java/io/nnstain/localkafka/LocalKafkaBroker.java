@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,7 +55,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("log");
-            Path config = writeConfig(dataDir, logDir, port, freePort());
+            // a restart keeps its controller port: the metadata log knows the quorum by it
+            Path config = writeConfig(dataDir, logDir, port, previousControllerPort(dataDir).orElseGet(LocalKafkaBroker::freePort));
             Path brokerLog = dataDir.resolve("broker.out");
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(config, brokerLog, timeout);
@@ -151,6 +151,29 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     private static String clusterId() {
         return org.apache.kafka.common.Uuid.randomUuid().toString();
+    }
+
+    /** The controller port of an earlier start in this folder, if it is free again. */
+    private static java.util.Optional<Integer> previousControllerPort(Path dataDir) {
+        Path file = dataDir.resolve("server.properties");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        Properties p = new Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        String voters = p.getProperty("controller.quorum.voters", "");
+        try {
+            int port = Integer.parseInt(voters.substring(voters.lastIndexOf(':') + 1));
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return java.util.Optional.of(port);
+            }
+        } catch (NumberFormatException | IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Path writeConfig(Path dataDir, Path logDir, int port, int controllerPort) throws IOException {
