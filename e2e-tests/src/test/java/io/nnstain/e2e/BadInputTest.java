@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input of every kind — invalid run configurations through the CLI and REST, malformed paths and
@@ -108,11 +107,12 @@ class BadInputTest {
     private String run;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @TempDir
-    Path cliHome;
+    /** The CLI's home: a stack started there by a configuration wrongly accepted is stopped at the end. */
+    private Path cliHome;
 
     @BeforeAll
-    void start() {
+    void start() throws IOException {
+        cliHome = Files.createTempDirectory("nnstain-bad-input-cli-");
         pipeline = new Pipeline().start().startAnalyzer().startViz();
         run = pipeline.trainAndAwaitTrace(PipelineEndToEndTest.config("moons", "16,16", 3, "", 5));
     }
@@ -122,6 +122,11 @@ class BadInputTest {
         // a configuration wrongly accepted starts a stack in the CLI's home: never leave it running
         if (Files.exists(cliHome.resolve("stack.json"))) {
             Nnstain.execute("--home", cliHome.toString(), "down");
+        }
+        try (Stream<Path> files = Files.walk(cliHome)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + cliHome + ": " + e.getMessage());
         }
         if (pipeline != null) {
             pipeline.close();

@@ -41,6 +41,7 @@ public abstract class ConsumerLoop {
     public static final int ATTEMPTS = 3;
     /** The exit code of a process whose consumer met an Error it cannot survive (EX_SOFTWARE). */
     public static final int FATAL_EXIT_CODE = 70;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String name;
     private final String bootstrapServers;
@@ -159,6 +160,8 @@ public abstract class ConsumerLoop {
     public void start() {
         running = true;
         thread = new Thread(this::run, name);
+        // a loop stuck on an absent broker must not keep the process alive after stop() gave up waiting for it
+        thread.setDaemon(true);
         thread.start();
     }
 
@@ -237,10 +240,11 @@ public abstract class ConsumerLoop {
             try {
                 status = "creating topics on " + bootstrapServers;
                 TopicAdmin.ensureTopics(bootstrapServers, namespace, neuronPartitions, Duration.ofSeconds(30));
-                try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
+                KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
                         new ByteArrayDeserializer());
-                        KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProps(), new StringSerializer(),
-                                new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                        new ByteArraySerializer());
+                try {
                     consumer = c;
                     if (!kafkaWarm) {
                         String before = status;
@@ -255,6 +259,10 @@ public abstract class ConsumerLoop {
                     consume(c, p);
                 } finally {
                     consumer = null;
+                    // bounded: with the broker gone, an unbounded close waits for ever and the service never stops;
+                    // what was not sent is not committed either, so it is read and sent again
+                    p.close(CLOSE_TIMEOUT);
+                    c.close(CLOSE_TIMEOUT);
                 }
             } catch (WakeupException e) {
                 return;
