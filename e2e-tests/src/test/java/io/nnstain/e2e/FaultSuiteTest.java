@@ -68,7 +68,7 @@ class FaultSuiteTest {
             }
             pipeline.awaitTrained(disturbed);
             pipeline.awaitStored(disturbed);
-            assertSameTrace(pipeline, reference, disturbed, 41);
+            Traces.assertSame(pipeline, reference, disturbed, 41);
             await().atMost(Duration.ofSeconds(30)).until(() -> pending(pipeline) == 0);
             assertTrue(pipeline.allReady());
             System.out.printf("fault collector-kill: %d kills at %s stored epochs (the last at %d of 41); trace identical,"
@@ -101,7 +101,7 @@ class FaultSuiteTest {
             ((ObjectNode) expected).remove("run_id");
             ((ObjectNode) actual).remove("run_id");
             assertEquals(expected, actual, "the same verification as the undisturbed run");
-            assertSameTrace(pipeline, reference, disturbed, 13);
+            Traces.assertSame(pipeline, reference, disturbed, 13);
             assertTrue(pipeline.allReady());
             System.out.println("fault analyzer-kill: killed after E_12's structures, before the finish step; emergence"
                     + " and verification written at restart, equal to the undisturbed run's");
@@ -150,7 +150,7 @@ class FaultSuiteTest {
             double outage = (System.nanoTime() - stopped) / 1e9;
             pipeline.awaitTrained(disturbed);
             pipeline.awaitStored(disturbed);
-            assertSameTrace(pipeline, reference, disturbed, 41);
+            Traces.assertSame(pipeline, reference, disturbed, 41);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(pipeline::allReady);
             assertEquals(0, pending(pipeline));
             System.out.printf("fault broker-restart: broker down %.1f s after %d of 41 epochs stored; trace identical,"
@@ -167,30 +167,12 @@ class FaultSuiteTest {
         return pipeline.runDir(run).resolve(TraceStore.structures("z-plus_c0.800_m0.100", ""));
     }
 
-    /** Both runs' traces hold the same rows (the run id aside), {@code epochs} epochs of them, none twice. */
-    private static void assertSameTrace(Pipeline pipeline, String reference, String disturbed, int epochs) throws Exception {
-        String a = "read_parquet(" + Duck.literal(pipeline.runDir(reference) + "/epoch=*/neurons.parquet")
-                + ", hive_partitioning = true)";
-        String b = "read_parquet(" + Duck.literal(pipeline.runDir(disturbed) + "/epoch=*/neurons.parquet")
-                + ", hive_partitioning = true)";
-        try (Connection c = Duck.connect(); Statement st = c.createStatement()) {
-            assertEquals(epochs, scalar(st, "SELECT count(DISTINCT epoch) FROM " + b), "epochs stored");
-            assertEquals(scalar(st, "SELECT count(*) FROM " + a), scalar(st, "SELECT count(*) FROM " + b), "rows");
-            assertEquals(scalar(st, "SELECT count(*) FROM " + b),
-                    scalar(st, "SELECT count(DISTINCT (epoch, layer, neuron)) FROM " + b), "no duplicate rows");
-            assertEquals(0L, scalar(st, "SELECT count(*) FROM (SELECT * EXCLUDE (run_id) FROM " + a
-                    + " EXCEPT ALL SELECT * EXCLUDE (run_id) FROM " + b + ")"), "rows missing");
-            assertEquals(0L, scalar(st, "SELECT count(*) FROM (SELECT * EXCLUDE (run_id) FROM " + b
-                    + " EXCEPT ALL SELECT * EXCLUDE (run_id) FROM " + a + ")"), "rows differ");
-        }
-    }
-
     private static void assertNoDuplicates(Pipeline pipeline, String run) throws Exception {
         String b = "read_parquet(" + Duck.literal(pipeline.runDir(run) + "/epoch=*/neurons.parquet")
                 + ", hive_partitioning = true)";
         try (Connection c = Duck.connect(); Statement st = c.createStatement()) {
-            assertEquals(scalar(st, "SELECT count(*) FROM " + b),
-                    scalar(st, "SELECT count(DISTINCT (epoch, layer, neuron)) FROM " + b), "no duplicate rows");
+            assertEquals(Traces.scalar(st, "SELECT count(*) FROM " + b),
+                    Traces.scalar(st, "SELECT count(DISTINCT (epoch, layer, neuron)) FROM " + b), "no duplicate rows");
         }
     }
 
@@ -230,12 +212,5 @@ class FaultSuiteTest {
             }
         }
         throw new AssertionError("no nnstain_collector_epochs_pending on the collector");
-    }
-
-    private static long scalar(Statement st, String sql) throws Exception {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

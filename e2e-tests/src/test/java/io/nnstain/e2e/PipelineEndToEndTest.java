@@ -188,17 +188,10 @@ class PipelineEndToEndTest {
         pipeline.startCollector();
         pipeline.awaitTrained(interrupted);
         pipeline.awaitStored(interrupted);
-        String a = "read_parquet('" + pipeline.runDir(uninterrupted) + "/epoch=*/neurons.parquet', hive_partitioning = true)";
-        String b = "read_parquet('" + pipeline.runDir(interrupted) + "/epoch=*/neurons.parquet', hive_partitioning = true)";
+        Traces.assertSame(pipeline, uninterrupted, interrupted, 61);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            assertEquals(61L * (64 + 64 + 32 + 10), scalar(st, "SELECT count(*) FROM " + b));
-            assertEquals(scalar(st, "SELECT count(*) FROM " + a), scalar(st, "SELECT count(*) FROM " + b));
-            assertEquals(scalar(st, "SELECT count(*) FROM " + b),
-                    scalar(st, "SELECT count(DISTINCT (epoch, layer, neuron)) FROM " + b), "no duplicate rows");
-            assertEquals(0L, scalar(st, "SELECT count(*) FROM (SELECT * EXCLUDE (run_id) FROM " + a
-                    + " EXCEPT ALL SELECT * EXCLUDE (run_id) FROM " + b + ")"), "rows missing after the crash");
-            assertEquals(0L, scalar(st, "SELECT count(*) FROM (SELECT * EXCLUDE (run_id) FROM " + b
-                    + " EXCEPT ALL SELECT * EXCLUDE (run_id) FROM " + a + ")"), "rows differ after the crash");
+            assertEquals(61L * (64 + 64 + 32 + 10), scalar(st, "SELECT count(*) FROM read_parquet('"
+                    + pipeline.runDir(interrupted) + "/epoch=*/neurons.parquet', hive_partitioning = true)"));
         }
     }
 

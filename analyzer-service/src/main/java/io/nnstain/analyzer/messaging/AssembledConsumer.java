@@ -7,6 +7,7 @@ import io.nnstain.schemas.avro.EpochAssembled;
 import io.nnstain.schemas.avro.StructureSnapshot;
 import io.nnstain.schemas.messaging.ConsumerLoop;
 import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.StructureSnapshots;
 import io.nnstain.schemas.serde.AvroSerde.BadRecordException;
 import io.nnstain.schemas.topics.TopicNamespace;
 import io.nnstain.schemas.topics.Topics;
@@ -125,7 +126,9 @@ public class AssembledConsumer extends ConsumerLoop {
             deadLetter(r, "cannot analyse E_" + assembled.getEpoch() + " of run " + run + ": " + e.getMessage(), producer);
             return;
         }
-        send(producer, new ProducerRecord<>(namespace.name(Topics.STRUCTURES), run, serde.encode(snapshot)));
+        // a wide network's snapshot can pass the record limit: it is lightened for the topic, whole in the store
+        send(producer, new ProducerRecord<>(namespace.name(Topics.STRUCTURES), run,
+                StructureSnapshots.encodeFitting(snapshot, serde)));
         metrics.analysed(snapshot, System.nanoTime() - start);
         LOG.infof("run %s E_%d: structures of %d classes in %.0f ms", run, snapshot.getEpoch(),
                 snapshot.getClasses().size(), (System.nanoTime() - start) / 1e6);

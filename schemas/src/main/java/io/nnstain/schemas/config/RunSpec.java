@@ -28,6 +28,11 @@ public record RunSpec(String dataset, List<Integer> hidden, String activation, S
     public static final int MAX_WIDTH = 4096;
     public static final int MAX_HIDDEN_LAYERS = 16;
     public static final int MAX_EPOCHS = 100_000;
+    /**
+     * Feature values a run's probe set holds at most (samples × input features): with the rest of RunStarted
+     * it stays well inside one record (Topics.MAX_RECORD_BYTES); wider inputs get fewer probe samples.
+     */
+    public static final int MAX_PROBE_VALUES = 1_000_000;
 
     /** The default run: SimpleNN on moons, as in the original project. */
     public static RunSpec defaults() {

@@ -35,7 +35,9 @@ public final class RunDescriptions {
             order.add(i);
         }
         java.util.Collections.shuffle(order, new java.util.Random(spec.seed() ^ 0x9E3779B97F4A7C15L));
-        int n = Math.min(spec.probeSetSize(), validation.size());
+        // capped so that RunStarted fits in one record whatever the input width
+        int n = Math.min(Math.min(spec.probeSetSize(), validation.size()),
+                RunSpec.MAX_PROBE_VALUES / Math.max(1, validation.featureCount()));
         return validation.subset(order.subList(0, n).stream().mapToInt(Integer::intValue).toArray());
     }
 
