@@ -115,6 +115,9 @@ class BadInputTest {
         cliHome = Files.createTempDirectory("nnstain-bad-input-cli-");
         pipeline = new Pipeline().start().startAnalyzer().startViz();
         run = pipeline.trainAndAwaitTrace(PipelineEndToEndTest.config("moons", "16,16", 3, "", 5));
+        // the analyzer finishes a run after its last epoch, off its consuming thread: the store is still before then
+        Path finished = pipeline.runDir(run).resolve("structures/z-plus_c0.800_m0.100/verification.json");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1)).until(() -> Files.exists(finished));
     }
 
     @AfterAll

@@ -163,6 +163,44 @@ class FaultSuiteTest {
         }
     }
 
+    @Test
+    void shouldFailTheRunVisiblyWhenTheBrokerIsGoneLongerThanTheDeliveryTimeout() throws Exception {
+        Path kafkaDir = Files.createTempDirectory("nnstain-kafka-outage-");
+        int port = LocalKafkaBroker.freePort();
+        LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaDir, port, Duration.ofSeconds(90));
+        Pipeline p = new Pipeline(broker.bootstrapServers());
+        p.trainerSettings.put("nnstain.delivery-timeout", "5s");
+        p.collectorSettings.put("nnstain.abandon-after", "5s");
+        try (Pipeline pipeline = p.start()) {
+            String run = pipeline.submit(PipelineEndToEndTest.config("digits", "128,64", 500, "", 41));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> pipeline.assembled(run).size() >= 2);
+            broker.close();
+            long stopped = System.nanoTime();
+            // Then the trainer fails the run and says why, instead of training on into the void
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> pipeline.client().run(run).path("state").asText().equals("FAILED"));
+            double after = (System.nanoTime() - stopped) / 1e9;
+            String error = pipeline.client().run(run).path("error").asText();
+            assertTrue(error.contains("did not acknowledge the trace within 5 s (is the broker down?)"), error);
+            // and once the broker is back, the collector marks the run (it never got a RunFinished) and every
+            // service is ready
+            broker = LocalKafkaBroker.start(kafkaDir, port, Duration.ofSeconds(90));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "ABANDONED".equals(pipeline.client().manifest(run).path("status").asText()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(pipeline::allReady);
+            assertNoDuplicates(pipeline, run);
+            System.out.printf("fault broker-outage: broker gone for longer than the 5 s delivery timeout; run FAILED"
+                    + " %.1f s after the broker stopped (\"%s\"), then ABANDONED in the store; %d epochs kept%n", after,
+                    error.length() > 120 ? error.substring(0, 120) + "…" : error, pipeline.assembled(run).size());
+        } finally {
+            broker.close();
+            try (var files = Files.walk(kafkaDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     private static Path structures(Pipeline pipeline, String run) {
         return pipeline.runDir(run).resolve(TraceStore.structures("z-plus_c0.800_m0.100", ""));
     }

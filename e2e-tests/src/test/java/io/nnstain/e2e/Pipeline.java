@@ -39,6 +39,8 @@ final class Pipeline implements AutoCloseable {
     final int vizPort = LocalKafkaBroker.freePort();
     /** extra system properties of the collector, such as a short nnstain.abandon-after */
     final Map<String, String> collectorSettings = new HashMap<>();
+    /** extra system properties of the trainer, such as a short nnstain.delivery-timeout */
+    final Map<String, String> trainerSettings = new HashMap<>();
     Process trainer;
     Process collector;
     Process analyzer;
@@ -73,8 +75,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     void startTrainer() {
-        trainer = launcher.startService("trainer-service", trainerPort, Map.of(
-                "nnstain.kafka-bootstrap-servers", bootstrap, "nnstain.topic-prefix", prefix), false);
+        Map<String, String> props = new HashMap<>(trainerSettings);
+        props.put("nnstain.kafka-bootstrap-servers", bootstrap);
+        props.put("nnstain.topic-prefix", prefix);
+        trainer = launcher.startService("trainer-service", trainerPort, props, false);
         launcher.awaitReady("trainer-service", url(trainerPort), trainer, Duration.ofSeconds(90));
     }
 

@@ -22,6 +22,13 @@ public interface TrainerConfig {
     @WithDefault("1")
     int torchThreads();
 
+    /**
+     * How long a trace record may wait to be acknowledged before the run fails (Kafka's delivery.timeout.ms):
+     * a broker outage shorter than this loses nothing, a longer one fails the run with the error.
+     */
+    @WithDefault("120s")
+    java.time.Duration deliveryTimeout();
+
     /** Runs that may wait behind the one training; more are refused with 429. */
     @WithDefault("16")
     int queueCapacity();

@@ -14,6 +14,12 @@ public final class Producers {
     }
 
     public static Producer<String, byte[]> create(String bootstrapServers, String clientId) {
+        return create(bootstrapServers, clientId, java.time.Duration.ofSeconds(120));
+    }
+
+    /** @param deliveryTimeout how long a record may wait for its acknowledgement before its send fails */
+    public static Producer<String, byte[]> create(String bootstrapServers, String clientId,
+            java.time.Duration deliveryTimeout) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -25,7 +31,12 @@ public final class Producers {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // RunStarted carries the probe set
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, io.nnstain.schemas.topics.Topics.MAX_RECORD_BYTES);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        int delivery = (int) deliveryTimeout.toMillis();
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms (30 s by default)
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, Math.max(1_000, delivery - 10)));
+        // a send blocked on a full buffer or on metadata gives up within the same time
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(60_000, delivery));
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -151,12 +151,24 @@ public class RunService {
             LOG.errorf(e, "run %s failed", state.id);
             synchronized (this) {
                 state.state = "FAILED";
-                state.error = e.getMessage();
+                state.error = failure(e);
             }
             if (sink != null) {
                 tryPublishFailure(sink, state, e);
             }
         }
+    }
+
+    /** Why a run failed, in a person's words where the cause is known. */
+    private String failure(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return "Kafka at " + config.kafkaBootstrapServers() + " did not acknowledge the trace within "
+                        + config.deliveryTimeout().toSeconds() + " s (is the broker down?); the epochs stored before stay"
+                        + " stored. Cause: " + t.getMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     private void tryPublishFailure(KafkaTraceSink sink, RunState state, RuntimeException cause) {
@@ -179,7 +191,7 @@ public class RunService {
 
     private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
-            producer = Producers.create(config.kafkaBootstrapServers(), "nnstain-trainer");
+            producer = Producers.create(config.kafkaBootstrapServers(), "nnstain-trainer", config.deliveryTimeout());
         }
         return producer;
     }
