@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Schemas evolve only compatibly: every current schema must read data written with the previous released
  * version (backward) and the previous version must read current data (forward). Released versions are kept
- * under src/test/resources/released/<version>/; add a folder when releasing.
+ * under src/main/resources/released/<version>/ (AvroSerde decodes records written with them); add a folder, and the
+ * version to AvroSerde.RELEASES, when releasing.
  */
 class SchemaCompatibilityTest {
 

@@ -87,6 +87,31 @@ public final class AvroSerde {
             ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
             header.put(MARKER_0).put(MARKER_1).putLong(fingerprint);
             writers.put(type, new Writer(header.array(), new SpecificDatumWriter<>(schema)));
+            // records written by producers of an earlier release name that release's schema: read them with it
+            // and resolve them to the current one (schemas evolve only compatibly, SchemaCompatibilityTest)
+            for (String release : RELEASES) {
+                Schema old = releasedSchema(release, type);
+                if (old != null) {
+                    long oldFingerprint = SchemaNormalization.parsingFingerprint64(old);
+                    if (oldFingerprint != fingerprint) {
+                        readers.put(oldFingerprint, new SpecificDatumReader<>(old, schema));
+                        names.put(oldFingerprint, schema.getFullName() + " of release " + release);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The releases whose schemas are kept under {@code released/<version>/} (resources of this module). */
+    public static final List<String> RELEASES = List.of("0.1.0");
+
+    /** A type's schema as released in {@code version}, or null when that release did not have the type. */
+    public static Schema releasedSchema(String version, Class<? extends SpecificRecord> type) {
+        try (java.io.InputStream in = AvroSerde.class.getResourceAsStream("/released/" + version + "/"
+                + type.getSimpleName() + ".avsc")) {
+            return in == null ? null : new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the released schema of " + type.getSimpleName(), e);
         }
     }
 
