@@ -138,6 +138,19 @@ class PoisonRecordsTest {
             assertTrue(grown < 64L << 20, e.getKey() + "'s heap grew by " + (grown >> 20) + " MB");
         }
 
+        // and a record at the size limit is dead-lettered too (cut to leave room for the headers), not retried for ever
+        byte[] huge = new byte[Topics.MAX_RECORD_BYTES - 200];
+        new java.util.Random(7).nextBytes(huge);
+        Properties big = new Properties();
+        big.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrap);
+        big.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(big, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(namespace.name(Topics.NEURONS), "at-the-limit", huge)).get();
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> pipeline
+                .readAll(Topics.DEAD_LETTER).stream().anyMatch(r -> "at-the-limit".equals(r.key())
+                        && header(r, "nnstain.truncated-from").equals(String.valueOf(huge.length))));
+
         // and the run that trained through the poison, and one after it, are stored whole and analysed
         String after = pipeline.trainAndAwaitTrace(PipelineEndToEndTest.config("moons", "16,16", 4, "", 3));
         for (String run : new String[] {before, during, after}) {

@@ -42,6 +42,8 @@ public abstract class ConsumerLoop {
     /** The exit code of a process whose consumer met an Error it cannot survive (EX_SOFTWARE). */
     public static final int FATAL_EXIT_CODE = 70;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Room left in a dead letter for its key and headers (the reason is a few hundred bytes). */
+    static final int DEAD_LETTER_MAX_VALUE = Topics.MAX_RECORD_BYTES - 64 * 1024;
 
     private final String name;
     private final String bootstrapServers;
@@ -293,8 +295,20 @@ public abstract class ConsumerLoop {
     /** Sends the record as it came to the dead-letter topic, with why and where from in headers. */
     protected void deadLetter(ConsumerRecord<String, byte[]> r, String reason, KafkaProducer<String, byte[]> producer) {
         log.debugf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
-        ProducerRecord<String, byte[]> dl = new ProducerRecord<>(namespace.name(Topics.DEAD_LETTER), r.key(), r.value());
-        dl.headers().add("nnstain.error", reason.getBytes(StandardCharsets.UTF_8));
+        byte[] value = r.value();
+        boolean cut = value != null && value.length > DEAD_LETTER_MAX_VALUE;
+        if (cut) {
+            // the record came at the size limit: with the headers it would not go out, and a dead letter that
+            // cannot be sent would stop the consumer at this record for good
+            value = java.util.Arrays.copyOf(value, DEAD_LETTER_MAX_VALUE);
+        }
+        ProducerRecord<String, byte[]> dl = new ProducerRecord<>(namespace.name(Topics.DEAD_LETTER), r.key(), value);
+        // a reason quotes what was wrong, which can be as long as the record: the start says enough
+        String why = reason.length() > 4000 ? reason.substring(0, 4000) + "…" : reason;
+        dl.headers().add("nnstain.error", why.getBytes(StandardCharsets.UTF_8));
+        if (cut) {
+            dl.headers().add("nnstain.truncated-from", String.valueOf(r.value().length).getBytes(StandardCharsets.UTF_8));
+        }
         // a record given up after it was held (offset unknown here) names only its topic
         String source = r.offset() < 0 ? r.topic() : r.topic() + "-" + r.partition() + "@" + r.offset();
         dl.headers().add("nnstain.source", source.getBytes(StandardCharsets.UTF_8));
