@@ -109,12 +109,41 @@ public final class TraceStore {
         }
     }
 
-    public RunStatus runStatus(String runId) {
+    /**
+     * How a run stands, as its files tell it, read once: the status, its RunFinished (null while none came) and
+     * the collector's abandonment note (null unless the run fell silent without one).
+     */
+    public record RunOutcome(RunStatus status, JsonNode finished, JsonNode abandoned) {
+
+        /** Where and how the run went non-finite, or null. */
+        public JsonNode divergence() {
+            return finished != null && finished.hasNonNull("divergence") ? finished.get("divergence") : null;
+        }
+
+        /** Why the run did not complete, in a line; null when it completed or still runs. */
+        public String detail() {
+            JsonNode d = divergence();
+            if (d != null) {
+                return "at E_" + d.path("epoch").asInt() + ": " + d.path("what").asText();
+            }
+            if (finished != null) {
+                return finished.hasNonNull("error") ? finished.get("error").asText() : null;
+            }
+            return abandoned == null ? null : abandoned.path("reason").asText();
+        }
+    }
+
+    public RunOutcome outcome(String runId) {
         Optional<JsonNode> finished = readJson(runId, FINISHED_FILE);
         if (finished.isPresent()) {
-            return RunStatus.of(finished.get());
+            return new RunOutcome(RunStatus.of(finished.get()), finished.get(), null);
         }
-        return Files.exists(runDir(runId).resolve(ABANDONED_FILE)) ? RunStatus.ABANDONED : RunStatus.RUNNING;
+        return readJson(runId, ABANDONED_FILE).map(a -> new RunOutcome(RunStatus.ABANDONED, null, a))
+                .orElse(new RunOutcome(RunStatus.RUNNING, null, null));
+    }
+
+    public RunStatus runStatus(String runId) {
+        return outcome(runId).status();
     }
 
     /** Marks a run that fell silent without a RunFinished (a RunFinished read later still wins). */

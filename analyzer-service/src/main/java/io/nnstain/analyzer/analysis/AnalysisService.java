@@ -398,9 +398,11 @@ public class AnalysisService {
     private ObjectNode header(StoredRun run, AnalysisParams params) {
         ObjectNode node = json.createObjectNode();
         node.put("run_id", run.runId());
-        node.put("run_status", store.runStatus(run.runId()).name());
-        store.readJson(run.runId(), TraceStore.FINISHED_FILE).map(f -> f.get("divergence")).filter(d -> !d.isNull())
-                .ifPresent(d -> node.set("divergence", d));
+        TraceStore.RunOutcome outcome = store.outcome(run.runId());
+        node.put("run_status", outcome.status().name());
+        if (outcome.divergence() != null) {
+            node.set("divergence", outcome.divergence());
+        }
         node.put("rule", params.rule());
         node.put("coverage", params.coverage());
         node.put("max_fraction", params.maxFraction());

@@ -49,7 +49,7 @@ public class TraceResource {
     public List<ObjectNode> runs() {
         List<ObjectNode> out = new ArrayList<>();
         for (String run : store.runs()) {
-            out.add(summary(run, started(run), store.readJson(run, TraceStore.FINISHED_FILE).orElse(null)));
+            out.add(summary(run, started(run), store.outcome(run)));
         }
         return out;
     }
@@ -59,7 +59,7 @@ public class TraceResource {
         return store.readJson(run, "run.json").orElse(MissingNode.getInstance());
     }
 
-    private ObjectNode summary(String run, JsonNode started, JsonNode finished) {
+    private ObjectNode summary(String run, JsonNode started, TraceStore.RunOutcome outcome) {
         ObjectNode node = json.createObjectNode();
         node.put("run_id", run);
         if (!started.isMissingNode()) {
@@ -68,15 +68,16 @@ public class TraceResource {
             node.put("started_at_ms", started.path("started_at_ms").asLong());
         }
         node.set("assembled_epochs", json.valueToTree(store.assembledEpochs(run)));
-        node.put("status", store.runStatus(run).name());
-        if (finished != null && finished.hasNonNull("divergence")) {
-            node.set("divergence", finished.get("divergence"));
+        node.put("status", outcome.status().name());
+        if (outcome.divergence() != null) {
+            node.set("divergence", outcome.divergence());
         }
-        if (finished != null && finished.hasNonNull("error")) {
-            node.set("error", finished.get("error"));
+        if (outcome.finished() != null && outcome.finished().hasNonNull("error")) {
+            node.set("error", outcome.finished().get("error"));
         }
-        store.readJson(run, TraceStore.ABANDONED_FILE).filter(a -> finished == null)
-                .ifPresent(a -> node.set("abandoned", a));
+        if (outcome.abandoned() != null) {
+            node.set("abandoned", outcome.abandoned());
+        }
         return node;
     }
 
@@ -89,8 +90,9 @@ public class TraceResource {
             return missing;
         }
         JsonNode started = started(run);
-        JsonNode finished = store.readJson(run, TraceStore.FINISHED_FILE).orElse(null);
-        ObjectNode node = summary(run, started, finished);
+        TraceStore.RunOutcome outcome = store.outcome(run);
+        JsonNode finished = outcome.finished();
+        ObjectNode node = summary(run, started, outcome);
         if (!started.isMissingNode()) {
             node.set("config", started.path("config"));
             node.set("topology", started.path("topology"));

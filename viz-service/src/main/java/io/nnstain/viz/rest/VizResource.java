@@ -1,6 +1,5 @@
 package io.nnstain.viz.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,18 +97,11 @@ public class VizResource {
      * when it did not complete, why.
      */
     private void status(String id, ObjectNode n) {
-        TraceStore store = data.store();
-        n.put("status", store.runStatus(id).name());
-        store.readJson(id, TraceStore.FINISHED_FILE).ifPresent(f -> {
-            if (f.hasNonNull("divergence")) {
-                JsonNode d = f.get("divergence");
-                n.put("status_detail", "at E_" + d.path("epoch").asInt() + ": " + d.path("what").asText());
-            } else if (f.hasNonNull("error")) {
-                n.put("status_detail", f.get("error").asText());
-            }
-        });
-        store.readJson(id, TraceStore.ABANDONED_FILE).filter(a -> !n.has("status_detail"))
-                .ifPresent(a -> n.put("status_detail", a.path("reason").asText()));
+        TraceStore.RunOutcome outcome = data.store().outcome(id);
+        n.put("status", outcome.status().name());
+        if (outcome.detail() != null) {
+            n.put("status_detail", outcome.detail());
+        }
     }
 
     /** The stain at an epoch (default: the latest analysed), as SVG or PNG. */
