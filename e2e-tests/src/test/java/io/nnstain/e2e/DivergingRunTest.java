@@ -96,7 +96,7 @@ class DivergingRunTest {
         try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT count(*) FILTER (WHERE bias IS NULL), count(*) FILTER (WHERE isnan(bias) OR isinf(bias))"
                         + " FROM read_parquet(" + Duck.literal(pipeline.runDir(run).resolve("epoch=" + epoch)
-                                .resolve("neurons.parquet").toString()) + ") WHERE layer = 'hidden_1'")) {
+                                .resolve("neurons-hidden_1.parquet").toString()) + ")")) {
             rs.next();
             assertEquals(0, rs.getInt(1), "no NULL stands for a number");
             assertTrue(rs.getInt(2) > 0, "the non-finite biases are stored as they were");

@@ -206,7 +206,7 @@ class FaultSuiteTest {
     }
 
     private static void assertNoDuplicates(Pipeline pipeline, String run) throws Exception {
-        String b = "read_parquet(" + Duck.literal(pipeline.runDir(run) + "/epoch=*/neurons.parquet")
+        String b = "read_parquet(" + Duck.literal(pipeline.runDir(run) + "/epoch=*/neurons-*.parquet")
                 + ", hive_partitioning = true)";
         try (Connection c = Duck.connect(); Statement st = c.createStatement()) {
             assertEquals(Traces.scalar(st, "SELECT count(*) FROM " + b),

@@ -167,7 +167,7 @@ final class Pipeline implements AutoCloseable {
         }
         try (var s = Files.list(dir)) {
             s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch="))
-                    .filter(n -> Files.exists(dir.resolve(n).resolve("neurons.parquet")))
+                    .filter(n -> Files.exists(dir.resolve(n).resolve(io.nnstain.store.TraceStore.ASSEMBLED_FILE)))
                     .forEach(n -> epochs.add(Integer.parseInt(n.substring(6))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

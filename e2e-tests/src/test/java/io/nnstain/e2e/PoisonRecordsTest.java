@@ -170,7 +170,7 @@ class PoisonRecordsTest {
         for (var layer : manifest.path("topology").path("layers")) {
             neurons += layer.path("width").asInt();
         }
-        Path files = pipeline.runDir(run).resolve("epoch=*").resolve("neurons.parquet");
+        Path files = pipeline.runDir(run).resolve("epoch=*").resolve("neurons-*.parquet");
         try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT count(*), count(DISTINCT (epoch, layer, neuron)) FROM read_parquet("
                         + Duck.literal(files.toString()) + ", hive_partitioning = true)")) {

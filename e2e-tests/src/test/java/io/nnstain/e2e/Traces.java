@@ -15,9 +15,9 @@ final class Traces {
 
     /** Both runs' traces hold the same rows (the run id aside), {@code epochs} epochs of them, none twice. */
     static void assertSame(Pipeline pipeline, String reference, String disturbed, int epochs) throws Exception {
-        String a = "read_parquet(" + Duck.literal(pipeline.runDir(reference) + "/epoch=*/neurons.parquet")
+        String a = "read_parquet(" + Duck.literal(pipeline.runDir(reference) + "/epoch=*/neurons-*.parquet")
                 + ", hive_partitioning = true)";
-        String b = "read_parquet(" + Duck.literal(pipeline.runDir(disturbed) + "/epoch=*/neurons.parquet")
+        String b = "read_parquet(" + Duck.literal(pipeline.runDir(disturbed) + "/epoch=*/neurons-*.parquet")
                 + ", hive_partitioning = true)";
         try (Connection c = Duck.connect(); Statement st = c.createStatement()) {
             assertEquals(epochs, scalar(st, "SELECT count(DISTINCT epoch) FROM " + b), "epochs stored");

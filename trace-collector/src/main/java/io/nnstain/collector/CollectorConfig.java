@@ -33,6 +33,13 @@ public interface CollectorConfig {
     @WithDefault("10m")
     java.time.Duration abandonAfter();
 
+    /**
+     * Memory DuckDB may use for the layers still arriving (DuckDB's own memory, beside the Java heap); beyond it
+     * staged rows spill to {@code <data-dir>/.staging}.
+     */
+    @WithDefault("256MB")
+    String stagingMemory();
+
     /** Partitions of the neurons topic if the collector is the first to create it. */
     @WithDefault("8")
     int neuronPartitions();

@@ -17,13 +17,13 @@ import java.util.Optional;
 public final class TraceReader {
 
     /** Columns of an exported or looked-up row, epoch first. */
-    public static final String COLUMNS = "epoch, layer, layer_index, neuron, samples, act_mean, act_std, act_min,"
-            + " act_max, zero_fraction, class_means, bias, weights, grad_weight_norm, grad_bias, weight_change,"
-            + " grad_weight_mean";
+    public static final String COLUMNS = TraceTables.NEURON_ROW;
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final TraceStore store;
+    /** connections kept open between reads: opening one per read cost more than the read of a neuron */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     public TraceReader(TraceStore store) {
         this.store = store;
@@ -31,21 +31,29 @@ public final class TraceReader {
 
     /** The neuron as a JSON object, or empty when the epoch's file has no such row. */
     public Optional<String> neuron(String run, int epoch, String layer, int neuron) {
-        List<String> rows = query(run, epoch, "layer = ? AND neuron = ?", layer, neuron);
+        TraceStore.EpochFiles files = store.layerFiles(run, epoch, layer);
+        List<String> rows = files.wholeEpoch() ? query(files, epoch, "layer = ? AND neuron = ?", layer, neuron)
+                : query(files, epoch, "neuron = ?", neuron);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** Every neuron of an epoch, or of one layer of it when {@code layer} is given, as a JSON array. */
     public String slice(String run, int epoch, String layer) {
-        List<String> rows = layer == null ? query(run, epoch, "TRUE") : query(run, epoch, "layer = ?", layer);
+        List<String> rows;
+        if (layer == null) {
+            rows = query(store.epochFiles(run, epoch), epoch, "TRUE");
+        } else {
+            TraceStore.EpochFiles files = store.layerFiles(run, epoch, layer);
+            rows = files.wholeEpoch() ? query(files, epoch, "layer = ?", layer) : query(files, epoch, "TRUE");
+        }
         return "[" + String.join(",", rows) + "]";
     }
 
-    private List<String> query(String run, int epoch, String where, Object... params) {
-        Path file = store.neuronsFile(run, epoch);
-        String sql = "SELECT " + epoch + " AS epoch, * EXCLUDE (run_id) FROM read_parquet(" + Duck.literal(file.toString())
-                + ", hive_partitioning = false) WHERE " + where + " ORDER BY layer_index, neuron";
-        try (Connection c = Duck.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+    private List<String> query(TraceStore.EpochFiles files, int epoch, String where, Object... params) {
+        String sql = "SELECT " + epoch + " AS epoch, * EXCLUDE (run_id) FROM " + parquet(files.files())
+                + " WHERE " + where + " ORDER BY layer_index, neuron";
+        Connection c = borrow();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -59,8 +67,28 @@ public final class TraceReader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not read " + files.files() + ": " + e.getMessage(), e);
+        } finally {
+            idle.push(c);
         }
+    }
+
+    private Connection borrow() {
+        Connection c = idle.poll();
+        try {
+            return c != null && !c.isClosed() ? c : Duck.connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not open DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code read_parquet} of some files, their columns matched by name (older files lack newer columns). */
+    private static String parquet(List<Path> files) {
+        StringBuilder list = new StringBuilder();
+        for (Path f : files) {
+            list.append(list.length() == 0 ? "" : ", ").append(Duck.literal(f.toString()));
+        }
+        return "read_parquet([" + list + "], union_by_name = true, hive_partitioning = false)";
     }
 
     /** The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). */
@@ -91,15 +119,16 @@ public final class TraceReader {
                 gradBias[l] = new float[run.widths()[l]];
             }
         }
-        Path file = store.neuronsFile(run.runId(), epoch);
-        if (!Files.exists(file)) {
+        if (!store.hasEpoch(run.runId(), epoch)) {
             throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " is not stored");
         }
+        List<Path> file = store.epochFiles(run.runId(), epoch).files();
         // every column, so that traces from before grad_weight_mean was recorded read too
-        String sql = "SELECT * FROM read_parquet(" + Duck.literal(file.toString()) + ", hive_partitioning = false)";
+        String sql = "SELECT * FROM " + parquet(file);
         int rows = 0;
         boolean gradientsSeen = false;
-        try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Connection c = borrow();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             boolean hasGradients = false;
             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                 hasGradients |= rs.getMetaData().getColumnName(i).equals("grad_weight_mean");
@@ -129,6 +158,8 @@ public final class TraceReader {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
+        } finally {
+            idle.push(c);
         }
         int expected = java.util.Arrays.stream(run.widths()).sum();
         if (rows != expected) {
@@ -159,7 +190,7 @@ public final class TraceReader {
         java.util.Map<String, Integer> row = new java.util.HashMap<>();
         StringBuilder files = new StringBuilder();
         for (int i = 0; i < es.length; i++) {
-            Path file = store.neuronsFile(run.runId(), es[i]);
+            Path file = store.layerFiles(run.runId(), es[i], layer).files().get(0);
             row.put(file.toString(), i);
             files.append(i == 0 ? "" : ", ").append(Duck.literal(file.toString()));
             java.util.Arrays.fill(act[i], Float.NaN);
@@ -170,7 +201,8 @@ public final class TraceReader {
         }
         String sql = "SELECT filename, neuron, act_mean, class_means, weight_change FROM read_parquet([" + files
                 + "], filename = true, union_by_name = true, hive_partitioning = false) WHERE layer_index = " + l;
-        try (Connection c = Duck.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Connection c = borrow();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 Integer i = row.get(rs.getString(1));
                 int n = rs.getInt(2);
@@ -185,6 +217,8 @@ public final class TraceReader {
         } catch (SQLException e) {
             throw new IllegalStateException("could not read layer " + layer + " of run " + run.runId() + ": "
                     + e.getMessage(), e);
+        } finally {
+            idle.push(c);
         }
         return new LayerHistory(layer, es, act, means, change);
     }
@@ -211,6 +245,27 @@ public final class TraceReader {
         return out;
     }
 
+    /**
+     * The export's columns, each as stored or, where the files predate it (grad_weight_mean before 0.2.0),
+     * NULL of its type: every export has the same columns.
+     */
+    private static String columnsOf(Statement s, String from) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (ResultSet rs = s.executeQuery("DESCRIBE SELECT *" + from)) {
+            while (rs.next()) {
+                present.add(rs.getString(1));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        out.add("epoch");
+        for (TraceTables.Column c : TraceTables.NEURON) {
+            if (!c.name().equals("run_id")) {
+                out.add(present.contains(c.name()) ? c.name() : "NULL::" + c.type() + " AS " + c.name());
+            }
+        }
+        return String.join(", ", out);
+    }
+
     public enum Format {
         CSV, JSON;
 
@@ -230,12 +285,18 @@ public final class TraceReader {
         if (epochs.isEmpty()) {
             throw new IllegalStateException("run " + run + " has no assembled epoch yet");
         }
-        String glob = store.runDir(run).resolve("epoch=*").resolve(TraceStore.NEURONS_FILE).toString();
+        StringBuilder files = new StringBuilder();
+        for (int e : epochs) {
+            for (Path f : store.epochFiles(run, e).files()) {
+                files.append(files.length() == 0 ? "" : ", ").append(Duck.literal(f.toString()));
+            }
+        }
         Path staging = out.resolveSibling("." + out.getFileName() + ".staging");
-        String select = "SELECT " + COLUMNS + " FROM read_parquet(" + Duck.literal(glob)
-                + ", hive_partitioning = true, hive_types = {epoch: INTEGER}, union_by_name = true)"
-                + " ORDER BY epoch, layer_index, neuron";
+        // the epoch from each file's folder (epoch=<e>), only complete epochs' files
+        String from = " FROM read_parquet([" + files
+                + "], hive_partitioning = true, hive_types = {epoch: INTEGER}, union_by_name = true)";
         try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
+            String select = "SELECT " + columnsOf(s, from) + from + " ORDER BY epoch, layer_index, neuron";
             if (format == Format.CSV) {
                 s.execute("COPY (" + select + ") TO " + Duck.literal(staging.toString()) + " (FORMAT csv, HEADER true)");
             } else {

@@ -9,16 +9,12 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.avro.RunFinished;
 import io.nnstain.schemas.avro.RunStarted;
 import io.nnstain.schemas.serde.AvroJson;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,22 +28,31 @@ import org.jboss.logging.Logger;
  * The network trace on disk, written only by the collector:
  *
  * <pre>
- * &lt;data&gt;/runs/&lt;run&gt;/run.json                      RunStarted (config, topology, probe set)
- * &lt;data&gt;/runs/&lt;run&gt;/finished.json                 RunFinished
- * &lt;data&gt;/runs/&lt;run&gt;/abandoned.json                when the run fell silent without a RunFinished
- * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/sealed.json          EpochSealed (training figures, counts)
- * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/batches.parquet      BatchSnapshots, when kept
- * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons.parquet      one row per neuron; written last, marks the epoch complete
+ * &lt;data&gt;/runs/&lt;run&gt;/run.json                         RunStarted (config, topology, probe set)
+ * &lt;data&gt;/runs/&lt;run&gt;/finished.json                    RunFinished
+ * &lt;data&gt;/runs/&lt;run&gt;/abandoned.json                   when the run fell silent without a RunFinished
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons-&lt;layer&gt;.parquet  one row per neuron of the layer, by neuron
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/batches.parquet         BatchSnapshots, when kept
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/sealed.json             EpochSealed (training figures, counts)
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/assembled.json          written last: the epoch is complete
  * </pre>
  *
- * Every file is written to a staging file and renamed into place atomically, so a reader never sees a
- * partial file and a rewrite of the same epoch replaces it whole (idempotent).
+ * Each layer is stored as soon as its rows are in, so the collector holds at most the layers still arriving;
+ * the epoch counts only once {@code assembled.json} is there. Traces written before layers were stored apart
+ * (before 0.2.0) hold an epoch in one {@code epoch=<e>/neurons.parquet}, written last; they are read as they
+ * are. A glob {@code epoch=*}{@code /neurons*.parquet} reads both layouts.
+ *
+ * <p>Every file is written to a staging file and renamed into place atomically, so a reader never sees a
+ * partial file and a rewrite replaces it whole (idempotent).
  */
 public final class TraceStore {
 
     private static final Logger LOG = Logger.getLogger(TraceStore.class);
     public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    public static final String NEURONS_FILE = "neurons.parquet";
+    /** The whole epoch in one file: the layout of traces written before 0.2.0. */
+    public static final String LEGACY_NEURONS_FILE = "neurons.parquet";
+    /** Written last into an epoch's folder: the epoch is complete. */
+    public static final String ASSEMBLED_FILE = "assembled.json";
     public static final String BATCHES_FILE = "batches.parquet";
     public static final String FINISHED_FILE = "finished.json";
     /** written by the collector for a run that fell silent without a RunFinished */
@@ -76,12 +81,116 @@ public final class TraceStore {
         return runDir(runId).resolve("epoch=" + epoch);
     }
 
-    public Path neuronsFile(String runId, int epoch) {
-        return epochDir(runId, epoch).resolve(NEURONS_FILE);
+    /** One layer of an epoch: {@code epoch=<e>/neurons-<layer>.parquet}. */
+    public Path layerFile(String runId, int epoch, String layer) {
+        if (layer == null || !LAYER.matcher(layer).matches()) {
+            throw new IllegalArgumentException("'" + layer + "' is not a layer name; layer names are 1 to 128 letters,"
+                    + " digits or '_'");
+        }
+        return epochDir(runId, epoch).resolve("neurons-" + layer + ".parquet");
     }
 
+    private static final Pattern LAYER = Pattern.compile("[A-Za-z0-9_]{1,128}");
+
+    /** Where an epoch's neurons are read from: one file per layer, or the whole epoch in one (before 0.2.0). */
+    public record EpochFiles(List<Path> files, boolean wholeEpoch) {
+    }
+
+    /** The files holding a complete epoch's neurons, layers in file-name order. */
+    public EpochFiles epochFiles(String runId, int epoch) {
+        Path legacy = epochDir(runId, epoch).resolve(LEGACY_NEURONS_FILE);
+        if (Files.exists(legacy)) {
+            return new EpochFiles(List.of(legacy), true);
+        }
+        try (Stream<Path> s = Files.list(epochDir(runId, epoch))) {
+            return new EpochFiles(s.filter(p -> p.getFileName().toString().matches("neurons-[A-Za-z0-9_]+\\.parquet"))
+                    .sorted().toList(), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + epochDir(runId, epoch), e);
+        }
+    }
+
+    /** The file holding a layer of a complete epoch, and whether it holds the whole epoch (before 0.2.0). */
+    public EpochFiles layerFiles(String runId, int epoch, String layer) {
+        Path legacy = epochDir(runId, epoch).resolve(LEGACY_NEURONS_FILE);
+        return Files.exists(legacy) ? new EpochFiles(List.of(legacy), true)
+                : new EpochFiles(List.of(layerFile(runId, epoch, layer)), false);
+    }
+
+    /** An epoch is complete when its marker (or, before 0.2.0, its one neurons file) is there. */
     public boolean hasEpoch(String runId, int epoch) {
-        return Files.exists(neuronsFile(runId, epoch));
+        Path dir = epochDir(runId, epoch);
+        return Files.exists(dir.resolve(ASSEMBLED_FILE)) || Files.exists(dir.resolve(LEGACY_NEURONS_FILE));
+    }
+
+    /** Layers of an epoch stored so far, complete epoch or not (by name). */
+    public java.util.Set<String> storedLayers(String runId, int epoch) {
+        Path dir = epochDir(runId, epoch);
+        if (!Files.isDirectory(dir)) {
+            return java.util.Set.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> LAYER_FILE.matcher(p.getFileName().toString())).filter(java.util.regex.Matcher::matches)
+                    .map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
+    }
+
+    private static final Pattern LAYER_FILE = Pattern.compile("neurons-([A-Za-z0-9_]+)\\.parquet");
+
+    /** A table to stage one layer's neuron rows in while they arrive. */
+    public StagedTable stageNeurons() {
+        return new StagedTable(TraceTables.NEURON, "neuron");
+    }
+
+    /** A table to stage an epoch's batch rows in while they arrive. */
+    public StagedTable stageBatches() {
+        return new StagedTable(TraceTables.BATCH, "batch, layer_index");
+    }
+
+    /** Writes a staged layer of an epoch to its file (the table is dropped). */
+    public Path storeLayer(String runId, int epoch, String layer, StagedTable rows) {
+        Path file = layerFile(runId, epoch, layer);
+        try {
+            Files.createDirectories(file.getParent());
+            rows.writeTo(file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write layer " + layer + " of E_" + epoch + " of run " + runId, e);
+        }
+    }
+
+    /**
+     * Completes an epoch whose layers are stored: its batches (when kept), its seal, and last the marker.
+     *
+     * @param batches staged batch rows, or null when none were sent
+     * @return the epoch's folder
+     */
+    public Path completeEpoch(EpochSealed sealed, StagedTable batches, int rows) {
+        String run = sealed.getRunId();
+        int epoch = sealed.getEpoch();
+        Path dir = epochDir(run, epoch);
+        try {
+            Files.createDirectories(dir);
+            if (batches != null && batches.rows() > 0) {
+                batches.writeTo(dir.resolve(BATCHES_FILE));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the batches of E_" + epoch + " of run " + run, e);
+        } finally {
+            if (batches != null) {
+                batches.close();
+            }
+        }
+        writeJsonAtomically(dir.resolve("sealed.json"), AvroJson.toJson(sealed));
+        ObjectNode marker = json.createObjectNode();
+        marker.put("run_id", run);
+        marker.put("epoch", epoch);
+        marker.put("rows", rows);
+        marker.put("assembled_at_ms", System.currentTimeMillis());
+        writeJsonAtomically(dir.resolve(ASSEMBLED_FILE), marker);
+        return dir;
     }
 
     public void writeRunStarted(RunStarted event) {
@@ -158,74 +267,29 @@ public final class TraceStore {
     }
 
     /**
-     * Writes one complete epoch. Neurons are written last: their file's presence is what marks the epoch
-     * complete, so a crash in between leaves an epoch that is simply assembled again.
+     * Writes one complete epoch at once, through the same staging as the collector's streaming (for tools, tests
+     * and the warm-up).
      *
-     * @return the neurons file
+     * @return the epoch's folder
      */
     public Path writeEpoch(EpochSealed sealed, List<NeuronSnapshot> neurons, List<BatchSnapshot> batches) {
         String run = sealed.getRunId();
         int epoch = sealed.getEpoch();
-        Path dir = epochDir(run, epoch);
-        try {
-            Files.createDirectories(dir);
-            if (!batches.isEmpty()) {
-                List<BatchSnapshot> ordered = new ArrayList<>(batches);
-                ordered.sort(Comparator.comparingInt(BatchSnapshot::getBatch).thenComparingInt(BatchSnapshot::getLayerIndex));
-                writeParquet(dir.resolve(BATCHES_FILE), ordered.stream().map(b -> AvroJson.toJson(b, true)).toList(), BATCH_COLUMNS,
-                        BATCH_SELECT);
-            }
-            writeJsonAtomically(dir.resolve("sealed.json"), AvroJson.toJson(sealed));
-            List<NeuronSnapshot> ordered = new ArrayList<>(neurons);
-            ordered.sort(Comparator.comparingInt(NeuronSnapshot::getLayerIndex).thenComparingInt(NeuronSnapshot::getNeuron));
-            Path file = dir.resolve(NEURONS_FILE);
-            writeParquet(file, ordered.stream().map(n -> AvroJson.toJson(n, true)).toList(), NEURON_COLUMNS, NEURON_SELECT);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write epoch " + epoch + " of run " + run + " to " + dir, e);
+        java.util.Map<String, List<NeuronSnapshot>> byLayer = new java.util.LinkedHashMap<>();
+        for (NeuronSnapshot n : neurons) {
+            byLayer.computeIfAbsent(n.getLayer(), k -> new ArrayList<>()).add(n);
         }
-    }
-
-    // Staged as JSON lines with numbers as doubles (a float widens to double exactly), then cast back to FLOAT;
-    // NaN and infinities staged as text, which DuckDB reads back as those numbers: a diverged epoch stays as it was.
-    private static final String NEURON_COLUMNS = "{run_id: 'VARCHAR', layer: 'VARCHAR', layer_index: 'INTEGER',"
-            + " neuron: 'INTEGER', samples: 'BIGINT', act_mean: 'DOUBLE', act_std: 'DOUBLE', act_min: 'DOUBLE',"
-            + " act_max: 'DOUBLE', zero_fraction: 'DOUBLE', class_means: 'DOUBLE[]', bias: 'DOUBLE',"
-            + " weights: 'DOUBLE[]', grad_weight_norm: 'DOUBLE', grad_bias: 'DOUBLE', weight_change: 'DOUBLE',"
-            + " grad_weight_mean: 'DOUBLE[]'}";
-    private static final String NEURON_SELECT = "run_id, layer, layer_index, neuron, samples, act_mean::FLOAT AS act_mean,"
-            + " act_std::FLOAT AS act_std, act_min::FLOAT AS act_min, act_max::FLOAT AS act_max,"
-            + " zero_fraction::FLOAT AS zero_fraction, class_means::FLOAT[] AS class_means, bias::FLOAT AS bias,"
-            + " weights::FLOAT[] AS weights, grad_weight_norm::FLOAT AS grad_weight_norm, grad_bias::FLOAT AS grad_bias,"
-            + " weight_change::FLOAT AS weight_change, grad_weight_mean::FLOAT[] AS grad_weight_mean";
-    private static final String BATCH_COLUMNS = "{run_id: 'VARCHAR', epoch: 'INTEGER', batch: 'INTEGER',"
-            + " layer: 'VARCHAR', layer_index: 'INTEGER', batch_size: 'INTEGER', loss: 'DOUBLE',"
-            + " neuron_means: 'DOUBLE[]', zero_fraction: 'DOUBLE'}";
-    private static final String BATCH_SELECT = "run_id, batch, layer, layer_index, batch_size, loss,"
-            + " neuron_means::FLOAT[] AS neuron_means, zero_fraction::FLOAT AS zero_fraction";
-
-    private void writeParquet(Path target, List<ObjectNode> rows, String columns, String select) throws IOException {
-        Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
-        Path lines = target.resolveSibling("." + target.getFileName() + ".rows-" + UUID.randomUUID() + ".jsonl");
-        try {
-            try (BufferedWriter w = Files.newBufferedWriter(lines)) {
-                for (ObjectNode row : rows) {
-                    w.write(json.writeValueAsString(row));
-                    w.newLine();
-                }
-            }
-            try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
-                s.execute("COPY (SELECT " + select + " FROM read_json(" + Duck.literal(lines.toString())
-                        + ", format = 'newline_delimited', columns = " + columns + ")) TO "
-                        + Duck.literal(staging.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
-            } catch (SQLException e) {
-                throw new IOException("DuckDB could not write " + target + ": " + e.getMessage(), e);
-            }
-            moveAtomically(staging, target);
-        } finally {
-            Files.deleteIfExists(lines);
-            Files.deleteIfExists(staging);
+        for (java.util.Map.Entry<String, List<NeuronSnapshot>> layer : byLayer.entrySet()) {
+            StagedTable rows = stageNeurons();
+            layer.getValue().forEach(rows::add);
+            storeLayer(run, epoch, layer.getKey(), rows);
         }
+        StagedTable staged = null;
+        if (!batches.isEmpty()) {
+            staged = stageBatches();
+            batches.forEach(staged::add);
+        }
+        return completeEpoch(sealed, staged, neurons.size());
     }
 
     /**
@@ -256,7 +320,7 @@ public final class TraceStore {
         }
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
+    static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

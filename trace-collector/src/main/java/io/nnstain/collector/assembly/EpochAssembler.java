@@ -17,17 +17,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * Assembles the records of each scanned epoch and writes the epoch once EpochSealed's counts are met.
+ * Assembles the records of each scanned epoch as they stream in: each layer is stored as soon as its last
+ * neuron is in (its rows staged in DuckDB meanwhile, not in the heap), and the epoch completes once its seal,
+ * every layer and its batches are stored.
  *
- * <p>Idempotent: snapshots of an epoch already stored are skipped (a replay or redelivery), and its seal only
- * announces it again. With {@link #safeOffset} the consumer commits no offset past a record that is not yet
+ * <p>Idempotent: snapshots of a layer or epoch already stored are skipped (a replay or redelivery), and a seal
+ * of a stored epoch only announces it again. With {@link #safeOffset} the consumer commits no offset past a record that is not yet
  * durable, so a crash loses nothing: what was pending is read again.
  *
  * <p>Records are checked against their run's RunStarted (layers, widths, classes, scanned epochs); one that
@@ -112,10 +113,10 @@ public final class EpochAssembler {
             return finished(finished, now);
         }
         if (record instanceof NeuronSnapshot s) {
-            return offer(s, s.getRunId(), s.getEpoch(), partition, offset, now, shape -> shape.problem(s), p -> p.add(s));
+            return offer(s, s.getRunId(), s.getEpoch(), partition, offset, now, shape -> shape.problem(s));
         }
         if (record instanceof BatchSnapshot b) {
-            return offer(b, b.getRunId(), b.getEpoch(), partition, offset, now, shape -> shape.problem(b), p -> p.add(b));
+            return offer(b, b.getRunId(), b.getEpoch(), partition, offset, now, shape -> shape.problem(b));
         }
         if (record instanceof EpochSealed sealed) {
             store.runDir(sealed.getRunId()); // a malformed run id is refused before anything else
@@ -125,11 +126,11 @@ public final class EpochAssembler {
             }
             if (store.hasEpoch(sealed.getRunId(), sealed.getEpoch())) {
                 duplicatesSkipped++;
-                return Outcome.assembled(announce(sealed, store.neuronsFile(sealed.getRunId(), sealed.getEpoch()),
+                return Outcome.assembled(announce(sealed, store.epochDir(sealed.getRunId(), sealed.getEpoch()),
                         sum(sealed.getSnapshotsPerLayer())));
             }
             return offer(sealed, sealed.getRunId(), sealed.getEpoch(), partition, offset, now,
-                    shape -> shape.problem(sealed), p -> p.seal(sealed));
+                    shape -> shape.problem(sealed));
         }
         return Outcome.rejected(record, record.getClass().getSimpleName() + " is not a trace record");
     }
@@ -148,7 +149,15 @@ public final class EpochAssembler {
         List<EpochAssembled> assembled = new ArrayList<>();
         for (PendingEpoch p : List.copyOf(pending.values())) {
             if (p.runId.equals(run)) {
-                rejected.addAll(p.dropMisfits(shape));
+                for (SpecificRecord r : p.takeEarly()) {
+                    String problem = problem(shape, r);
+                    if (problem != null) {
+                        rejected.add(Rejected.of(r, problem));
+                    } else {
+                        // their offsets stay held by the epoch as a whole until it completes
+                        stage(p, r, shape, null, -1);
+                    }
+                }
                 completeIfDone(p).ifPresent(assembled::add);
             }
         }
@@ -168,8 +177,29 @@ public final class EpochAssembler {
         return Outcome.NOTHING;
     }
 
+    private static String problem(RunShape shape, SpecificRecord r) {
+        if (r instanceof NeuronSnapshot n) {
+            return shape.problem(n);
+        }
+        if (r instanceof BatchSnapshot b) {
+            return shape.problem(b);
+        }
+        return shape.problem((EpochSealed) r);
+    }
+
+    /** Puts a record that fits the run in its place: a neuron in its layer (stored when complete), a batch, the seal. */
+    private void stage(PendingEpoch p, SpecificRecord r, RunShape shape, TopicPartition partition, long offset) {
+        if (r instanceof NeuronSnapshot n) {
+            rowsWritten += p.add(n, shape, store, partition, offset);
+        } else if (r instanceof BatchSnapshot b) {
+            p.add(b, store, partition, offset);
+        } else {
+            p.seal((EpochSealed) r, partition, offset);
+        }
+    }
+
     private Outcome offer(SpecificRecord record, String run, int epoch, TopicPartition partition, long offset, long now,
-            java.util.function.Function<RunShape, String> check, Consumer<PendingEpoch> add) {
+            java.util.function.Function<RunShape, String> check) {
         store.runDir(run); // a malformed run id is refused before anything else
         Optional<RunShape> shape = shape(run);
         if (shape.isPresent()) {
@@ -188,26 +218,28 @@ public final class EpochAssembler {
                 duplicatesSkipped++;
                 return Outcome.NOTHING;
             }
-            p = new PendingEpoch(run, epoch, now);
+            p = new PendingEpoch(run, epoch, store.storedLayers(run, epoch), now);
             pending.put(key, p);
         }
-        add.accept(p);
-        p.held(partition, offset);
+        if (shape.isPresent()) {
+            stage(p, record, shape.get(), partition, offset);
+        } else {
+            p.hold(record, partition, offset);
+        }
         p.lastRecordAt = now;
         return completeIfDone(p).map(Outcome::assembled).orElse(Outcome.NOTHING);
     }
 
     /** Writes the epoch if its run is known and every record is there. */
     private Optional<EpochAssembled> completeIfDone(PendingEpoch p) {
-        if (shape(p.runId).isEmpty() || !p.complete()) {
+        Optional<RunShape> shape = shape(p.runId);
+        if (shape.isEmpty() || !p.complete(shape.get())) {
             return Optional.empty();
         }
         pending.remove(p.runId + "\u0000" + p.epoch);
         duplicatesSkipped += p.duplicates;
-        List<NeuronSnapshot> neurons = p.neurons();
-        Path file = store.writeEpoch(p.sealed, neurons, p.batches());
-        rowsWritten += neurons.size();
-        return Optional.of(announce(p.sealed, file, neurons.size()));
+        Path dir = p.store(store, shape.get());
+        return Optional.of(announce(p.sealed, dir, sum(p.sealed.getSnapshotsPerLayer())));
     }
 
     /** The run's shape from its RunStarted, read in this process or stored before; empty while unknown. */
@@ -245,8 +277,9 @@ public final class EpochAssembler {
             if (reason != null) {
                 it.remove();
                 epochsReleased++;
-                LOG.warnf("%s; its %d records go to the dead-letter topic", reason, p.records().size());
-                for (SpecificRecord r : p.records()) {
+                List<SpecificRecord> records = p.giveUp();
+                LOG.warnf("%s; its %d records not stored go to the dead-letter topic", reason, records.size());
+                for (SpecificRecord r : records) {
                     rejected.add(Rejected.of(r, reason));
                 }
             }
@@ -292,7 +325,7 @@ public final class EpochAssembler {
     public long safeOffset(TopicPartition partition, long position) {
         long safe = position;
         for (PendingEpoch p : pending.values()) {
-            Long first = p.firstOffsets().get(partition);
+            Long first = p.firstOffset(partition);
             if (first != null && first < safe) {
                 safe = first;
             }
@@ -302,6 +335,7 @@ public final class EpochAssembler {
 
     /** Forgets everything pending; its records will be delivered again from the committed offsets. */
     public void reset() {
+        pending.values().forEach(PendingEpoch::discard);
         pending.clear();
     }
 

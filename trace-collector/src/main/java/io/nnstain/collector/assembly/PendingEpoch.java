@@ -3,23 +3,35 @@ package io.nnstain.collector.assembly;
 import io.nnstain.schemas.avro.BatchSnapshot;
 import io.nnstain.schemas.avro.EpochSealed;
 import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.store.StagedTable;
+import io.nnstain.store.TraceStore;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One scanned epoch of one run while its records arrive. Snapshots are keyed by their place in the network,
- * so a redelivered record replaces its twin instead of adding a row.
+ * One scanned epoch of one run while its records arrive. Once the run's shape is known, each snapshot goes
+ * straight into its layer's staged table (DuckDB, not the heap) and a layer is stored the moment its last neuron
+ * is in; only records that came before their RunStarted wait in the heap, to be checked when it comes. A
+ * redelivered snapshot (same layer and neuron, or a layer already stored) is counted and skipped.
  */
 final class PendingEpoch {
 
     final String runId;
     final int epoch;
-    private final Map<Long, NeuronSnapshot> neurons = new HashMap<>();
-    private final Map<Long, BatchSnapshot> batches = new HashMap<>();
-    private final Map<Integer, Integer> perLayer = new HashMap<>();
+    /** records held in the heap until the run's shape is known */
+    private final List<SpecificRecord> early = new ArrayList<>();
+    private final Map<Integer, Layer> arriving = new HashMap<>();
+    private final Set<String> stored;
+    private StagedTable batches;
+    private final Set<Long> batchKeys = new HashSet<>();
+    /** earliest offsets of what is held for the epoch as a whole: early records, batches, the seal */
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     EpochSealed sealed;
     int duplicates;
@@ -27,108 +39,150 @@ final class PendingEpoch {
     final long since;
     long lastRecordAt;
 
-    PendingEpoch(String runId, int epoch, long now) {
+    /** One layer's snapshots while they arrive. */
+    private static final class Layer {
+        final StagedTable rows;
+        final BitSet seen = new BitSet();
+        final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+
+        Layer(StagedTable rows) {
+            this.rows = rows;
+        }
+    }
+
+    /** @param stored the layers of this epoch already stored (before a restart) */
+    PendingEpoch(String runId, int epoch, Set<String> stored, long now) {
         this.runId = runId;
         this.epoch = epoch;
+        this.stored = new HashSet<>(stored);
         this.since = now;
         this.lastRecordAt = now;
     }
 
-    void add(NeuronSnapshot s) {
-        if (neurons.put(((long) s.getLayerIndex() << 32) | s.getNeuron(), s) == null) {
-            perLayer.merge(s.getLayerIndex(), 1, Integer::sum);
-        } else {
+    /** Holds a record whose run's shape is not known yet. */
+    void hold(SpecificRecord record, TopicPartition partition, long offset) {
+        early.add(record);
+        firstOffsets.merge(partition, offset, Math::min);
+    }
+
+    /**
+     * Stages a snapshot that fits the run, and stores its layer when it was the layer's last.
+     *
+     * @return the rows stored (the layer's width), 0 when the layer is still arriving or the record was a twin
+     */
+    int add(NeuronSnapshot s, RunShape shape, TraceStore store, TopicPartition partition, long offset) {
+        int l = s.getLayerIndex();
+        if (stored.contains(s.getLayer())) {
             duplicates++;
+            return 0;
+        }
+        Layer layer = arriving.computeIfAbsent(l, k -> new Layer(store.stageNeurons()));
+        if (layer.seen.get(s.getNeuron())) {
+            duplicates++;
+            return 0;
+        }
+        layer.seen.set(s.getNeuron());
+        layer.rows.add(s);
+        if (partition != null) {
+            layer.firstOffsets.merge(partition, offset, Math::min);
+        }
+        if (layer.rows.rows() < shape.widths()[l]) {
+            return 0;
+        }
+        store.storeLayer(runId, epoch, s.getLayer(), layer.rows);
+        arriving.remove(l);
+        stored.add(s.getLayer());
+        return shape.widths()[l];
+    }
+
+    void add(BatchSnapshot b, TraceStore store, TopicPartition partition, long offset) {
+        if (!batchKeys.add(((long) b.getBatch() << 32) | b.getLayerIndex())) {
+            duplicates++;
+            return;
+        }
+        if (batches == null) {
+            batches = store.stageBatches();
+        }
+        batches.add(b);
+        if (partition != null) {
+            firstOffsets.merge(partition, offset, Math::min);
         }
     }
 
-    void add(BatchSnapshot b) {
-        if (batches.put(((long) b.getBatch() << 32) | b.getLayerIndex(), b) != null) {
-            duplicates++;
-        }
-    }
-
-    void seal(EpochSealed s) {
+    void seal(EpochSealed s, TopicPartition partition, long offset) {
         if (sealed != null) {
             duplicates++;
         }
         sealed = s;
-    }
-
-    /** Remembers the earliest offset this epoch holds from a partition: commits may not pass it. */
-    void held(TopicPartition partition, long offset) {
-        firstOffsets.merge(partition, offset, Math::min);
-    }
-
-    Map<TopicPartition, Long> firstOffsets() {
-        return firstOffsets;
-    }
-
-    /**
-     * Drops every held record that does not fit the run, now that its shape is known.
-     *
-     * @return the dropped records with what is wrong with each
-     */
-    List<EpochAssembler.Rejected> dropMisfits(RunShape shape) {
-        List<EpochAssembler.Rejected> out = new ArrayList<>();
-        neurons.values().removeIf(n -> {
-            String problem = shape.problem(n);
-            if (problem != null) {
-                out.add(EpochAssembler.Rejected.of(n, problem));
-                perLayer.merge(n.getLayerIndex(), -1, Integer::sum);
-            }
-            return problem != null;
-        });
-        batches.values().removeIf(b -> {
-            String problem = shape.problem(b);
-            if (problem != null) {
-                out.add(EpochAssembler.Rejected.of(b, problem));
-            }
-            return problem != null;
-        });
-        if (sealed != null && shape.problem(sealed) != null) {
-            out.add(EpochAssembler.Rejected.of(sealed, shape.problem(sealed)));
-            sealed = null;
+        if (partition != null) {
+            firstOffsets.merge(partition, offset, Math::min);
         }
+    }
+
+    /** The records held before the run's shape was known, handed over (and forgotten here) to be checked. */
+    List<SpecificRecord> takeEarly() {
+        List<SpecificRecord> out = new ArrayList<>(early);
+        early.clear();
         return out;
     }
 
-    /** Every record held, to be dead-lettered when the epoch is given up. */
-    List<org.apache.avro.specific.SpecificRecord> records() {
-        List<org.apache.avro.specific.SpecificRecord> out = new ArrayList<>(neurons.values());
-        out.addAll(batches.values());
+    /** The earliest offset held from a partition (commits may not pass it), or null when none is. */
+    Long firstOffset(TopicPartition partition) {
+        Long first = firstOffsets.get(partition);
+        for (Layer layer : arriving.values()) {
+            Long l = layer.firstOffsets.get(partition);
+            if (l != null && (first == null || l < first)) {
+                first = l;
+            }
+        }
+        return first;
+    }
+
+    /** Every record not yet stored, to be dead-lettered when the epoch is given up; the staged rows are dropped. */
+    List<SpecificRecord> giveUp() {
+        List<SpecificRecord> out = new ArrayList<>(early);
+        for (Layer layer : arriving.values()) {
+            out.addAll(layer.rows.neurons(epoch));
+        }
+        if (batches != null) {
+            out.addAll(batches.batches(epoch));
+        }
         if (sealed != null) {
             out.add(sealed);
         }
+        discard();
         return out;
+    }
+
+    /** Drops what is staged (its records will be read again from the committed offsets, or were dead-lettered). */
+    void discard() {
+        arriving.values().forEach(layer -> layer.rows.close());
+        arriving.clear();
+        if (batches != null) {
+            batches.close();
+            batches = null;
+        }
     }
 
     /** What is there and what is missing, for a person reading why the epoch was given up. */
     String describe() {
+        long staged = early.size() + arriving.values().stream().mapToLong(l -> l.rows.rows()).sum();
         int expected = sealed == null ? -1 : sealed.getSnapshotsPerLayer().stream().mapToInt(Integer::intValue).sum();
-        return "E_" + epoch + " of run " + runId + " (" + neurons.size() + " snapshots"
-                + (sealed == null ? ", never sealed" : " of " + expected + " sealed") + ")";
+        return "E_" + epoch + " of run " + runId + " (layers stored: " + (stored.isEmpty() ? "none" : stored) + "; "
+                + staged + " snapshots of layers still arriving" + (sealed == null ? "; never sealed" : "; " + expected
+                        + " sealed") + ")";
     }
 
-    /** Complete when sealed and every layer has sent as many snapshots as the seal counts. */
-    boolean complete() {
-        if (sealed == null || batches.size() < sealed.getBatchesSent()) {
-            return false;
-        }
-        List<Integer> expected = sealed.getSnapshotsPerLayer();
-        for (int l = 0; l < expected.size(); l++) {
-            if (perLayer.getOrDefault(l, 0) < expected.get(l)) {
-                return false;
-            }
-        }
-        return true;
+    /** Complete when sealed, every layer stored and every batch the seal counts staged. */
+    boolean complete(RunShape shape) {
+        return sealed != null && early.isEmpty() && stored.size() == shape.layers().size()
+                && batchKeys.size() >= sealed.getBatchesSent();
     }
 
-    List<NeuronSnapshot> neurons() {
-        return new ArrayList<>(neurons.values());
-    }
-
-    List<BatchSnapshot> batches() {
-        return new ArrayList<>(batches.values());
+    /** Stores the batches, the seal and the marker; the epoch is then complete in the store. */
+    java.nio.file.Path store(TraceStore store, RunShape shape) {
+        java.nio.file.Path dir = store.completeEpoch(sealed, batches, java.util.Arrays.stream(shape.widths()).sum());
+        batches = null;
+        return dir;
     }
 }

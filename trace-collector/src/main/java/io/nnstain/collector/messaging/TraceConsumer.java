@@ -93,7 +93,7 @@ public class TraceConsumer extends ConsumerLoop {
         Gauge.builder("nnstain.collector.consumer.lag", this, ConsumerLoop::lag).description("Records on the trace"
                 + " topics not yet consumed").register(registry);
         Gauge.builder("nnstain.collector.epochs.pending", this, t -> t.assembler == null ? 0 : t.assembler.pendingEpochs())
-                .description("Epochs whose records are arriving, held in memory until complete").register(registry);
+                .description("Epochs whose records are arriving (each layer stored as soon as it is complete)").register(registry);
         Gauge.builder("nnstain.collector.epochs.pending.oldest", this,
                 t -> t.assembler == null ? 0 : t.assembler.oldestPendingMillis() / 1000.0).baseUnit("seconds")
                 .description("Age of the oldest pending epoch").register(registry);
@@ -120,6 +120,7 @@ public class TraceConsumer extends ConsumerLoop {
     protected void beforeConsuming() {
         // DuckDB's start and the JIT's compiling of the write path: paid before the first epoch, not during it
         status("warming up");
+        io.nnstain.store.Duck.limitMemory(config.stagingMemory(), store.dataDir().resolve(".staging"));
         long start = System.nanoTime();
         io.nnstain.store.StoreWarmup.run(30);
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);

@@ -96,7 +96,7 @@ class EpochAssemblerTest {
         assertTrue(row.contains("\"class_means\":[0.3,null]"), row + " (NaN is null in JSON)");
         try (Connection c = Duck.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT isnan(class_means[2]) FROM read_parquet("
-                        + Duck.literal(store.neuronsFile("r", 3).toString()) + ") WHERE layer = 'output'")) {
+                        + Duck.literal(store.layerFile("r", 3, "output").toString()) + ") WHERE layer = 'output'")) {
             rs.next();
             assertTrue(rs.getBoolean(1), "a NaN class mean is stored as NaN, not NULL");
         }
@@ -126,16 +126,39 @@ class EpochAssemblerTest {
         }
         try (Connection c = Duck.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT (layer, neuron)) FROM read_parquet("
-                        + Duck.literal(store.neuronsFile("r", 1).toString()) + ")")) {
+                        + Duck.literal(store.epochDir("r", 1).resolve("neurons-*.parquet").toString()) + ")")) {
             rs.next();
             assertEquals(3, rs.getInt(1));
             assertEquals(3, rs.getInt(2));
         }
         assertTrue(assembler.duplicatesSkipped() >= 5, "skipped " + assembler.duplicatesSkipped());
         try (var files = Files.list(store.epochDir("r", 1))) {
-            assertEquals(List.of("neurons.parquet", "sealed.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("assembled.json", "neurons-input.parquet", "neurons-output.parquet", "sealed.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no staging files left behind");
         }
+    }
+
+    @Test
+    void shouldStoreEachLayerAsSoonAsItIsCompleteAndSkipItOnReplayAfterARestart() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(started(), R, 0);
+        assembler.accept(neuron(2, 0, 0, 0.1f), P0, 10);
+        assertEquals(10, assembler.safeOffset(P0, 11), "half a layer pins its partition");
+        assembler.accept(neuron(2, 0, 1, 0.2f), P0, 11);
+        assertTrue(Files.exists(store.layerFile("r", 2, "input")), "the input layer is stored once complete");
+        assertEquals(12, assembler.safeOffset(P0, 12), "a stored layer holds no offset");
+        assertFalse(store.hasEpoch("r", 2), "the epoch is not complete without its other layer and seal");
+        assertEquals(List.of(), store.assembledEpochs("r"));
+        // a restart: the stored layer is read again from older offsets and skipped; the rest completes the epoch
+        EpochAssembler restarted = new EpochAssembler(store);
+        restarted.accept(neuron(2, 0, 0, 0.5f), P0, 10);
+        restarted.accept(neuron(2, 0, 1, 0.5f), P0, 11);
+        restarted.accept(neuron(2, 1, 0, 0.3f), P1, 0);
+        assertEquals(1, restarted.accept(sealed(2), E, 0).assembled().size());
+        assertEquals(2, restarted.duplicatesSkipped());
+        String row = new TraceReader(store).neuron("r", 2, "input", 0).orElseThrow();
+        assertTrue(row.contains("\"act_mean\":0.1"), "the first stored copy stays: " + row);
     }
 
     @Test
@@ -212,7 +235,7 @@ class EpochAssemblerTest {
         clock.now += 2_000;
         EpochAssembler.Outcome released = assembler.releaseStale();
         assertEquals(1, released.rejected().size());
-        assertTrue(released.rejected().get(0).reason().contains("E_1 of run r (1 snapshots, never sealed)"),
+        assertTrue(released.rejected().get(0).reason().contains("E_1 of run r (layers stored: none; 1 snapshots of layers still arriving; never sealed)"),
                 released.rejected().get(0).reason());
         assertEquals("E_1/L_input/n_0", released.rejected().get(0).key());
         assertEquals(0, assembler.pendingEpochs());
