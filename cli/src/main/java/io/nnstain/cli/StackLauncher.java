@@ -221,7 +221,7 @@ public final class StackLauncher {
             command.add("/usr/bin/setsid");
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx2g");
+        command.add("-Xmx" + heap(service));
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -235,6 +235,14 @@ public final class StackLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + service, e);
         }
+    }
+
+    /**
+     * The most heap a service may take: the collector streams each layer through DuckDB (outside the heap) and
+     * stays within 512 MB on a 784-1024-1024-10 network (docs/benchmarks.md); the others hold a run's arrays.
+     */
+    public static String heap(String service) {
+        return service.equals("trace-collector") ? "512m" : "2g";
     }
 
     public void awaitReady(String service, String url, Process process, Duration timeout) {

@@ -7,6 +7,7 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.serde.AvroSerde;
 import io.nnstain.schemas.serde.NeuronRow;
 import io.nnstain.schemas.serde.NeuronRowEncoder;
+import io.nnstain.schemas.serde.NeuronSnapshotDecoder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ class NeuronRowEncoderTest {
     void shouldWriteExactlyTheBytesOfTheGeneratedClass() {
         AvroSerde serde = new AvroSerde();
         NeuronRowEncoder encoder = new NeuronRowEncoder();
+        NeuronSnapshotDecoder decoder = new NeuronSnapshotDecoder();
         Random random = new Random(1);
         for (int i = 0; i < 500; i++) {
             boolean input = i % 3 == 0;
@@ -30,7 +32,27 @@ class NeuronRowEncoderTest {
             byte[] fast = encoder.encode(row);
             assertArrayEquals(serde.encode(row.toSnapshot()), fast, "row " + i);
             assertEquals(row.toSnapshot().toString(), serde.decode(fast, NeuronSnapshot.class).toString());
+            // and the collector's decoder reads back what Avro's reader reads
+            assertEquals(serde.decode(fast, NeuronSnapshot.class).toString(), decoder.decode(fast).toString(), "row " + i);
         }
+    }
+
+    @Test
+    void shouldLeaveOtherRecordsToAvrosReaderAndRefuseBrokenOnes() {
+        AvroSerde serde = new AvroSerde();
+        NeuronSnapshotDecoder decoder = new NeuronSnapshotDecoder();
+        byte[] sealed = serde.encode(io.nnstain.schemas.avro.EpochSealed.newBuilder().setRunId("r").setEpoch(1)
+                .setSnapshotsPerLayer(java.util.List.of(1)).setBatchesSent(0).setTrainAccuracy(0)
+                .setTrainClassAccuracy(java.util.List.of()).setValidationLoss(0).setValidationAccuracy(0)
+                .setValidationClassAccuracy(java.util.List.of()).setEpochTimeMs(0).setProbeTimeMs(0).build());
+        assertEquals(null, decoder.decode(sealed), "not a NeuronSnapshot: left to AvroSerde");
+        assertEquals(null, decoder.decode(new byte[] {1, 2}));
+        byte[] whole = new NeuronRowEncoder().encode(new NeuronRow("r", 1, "hidden_1", 1, 0, 1, 0, 0, 0, 0, 0,
+                new float[] {1}, 0f, new float[] {1, 2}, null, null, null, null));
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
+        org.junit.jupiter.api.Assertions.assertThrows(AvroSerde.BadRecordException.class, () -> decoder.decode(cut));
+        byte[] longer = java.util.Arrays.copyOf(whole, whole.length + 2);
+        org.junit.jupiter.api.Assertions.assertThrows(AvroSerde.BadRecordException.class, () -> decoder.decode(longer));
     }
 
     private static float[] floats(Random random, int n) {

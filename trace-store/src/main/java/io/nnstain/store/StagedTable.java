@@ -26,16 +26,25 @@ public final class StagedTable implements AutoCloseable {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private final List<TraceTables.Column> columns;
+    private final boolean neurons;
+    private final String select;
     private final String orderBy;
     private final String table;
     private final Connection connection;
+    private final LayerLookup.Writer lookup;
     private DuckDBAppender appender;
     private long rows;
 
-    StagedTable(List<TraceTables.Column> columns, String orderBy) {
-        this.columns = columns;
+    /**
+     * @param columns the staged table's columns
+     * @param select what a stored row is made of, from the staged columns
+     * @param lookup where a layer's records go as encoded, for its lookup file; null for batches
+     */
+    StagedTable(List<TraceTables.Column> columns, String select, String orderBy, LayerLookup.Writer lookup) {
+        this.neurons = lookup != null;
+        this.select = select;
         this.orderBy = orderBy;
+        this.lookup = lookup;
         this.table = "staged_" + SEQUENCE.incrementAndGet();
         try {
             connection = Duck.connect();
@@ -48,9 +57,18 @@ public final class StagedTable implements AutoCloseable {
         }
     }
 
+    private static final ThreadLocal<io.nnstain.schemas.serde.AvroSerde> SERDE =
+            ThreadLocal.withInitial(io.nnstain.schemas.serde.AvroSerde::new);
+
     public void add(NeuronSnapshot n) {
-        check(TraceTables.NEURON);
+        add(n, null);
+    }
+
+    /** @param encoded the snapshot as it was published (Avro single-object encoding), for the lookup file */
+    public void add(NeuronSnapshot n, byte[] encoded) {
+        check(true);
         try {
+            lookup.add(n.getNeuron(), encoded != null ? encoded : SERDE.get().encode(n));
             TraceTables.append(appender, n);
             rows++;
         } catch (SQLException e) {
@@ -60,7 +78,7 @@ public final class StagedTable implements AutoCloseable {
     }
 
     public void add(BatchSnapshot b) {
-        check(TraceTables.BATCH);
+        check(false);
         try {
             TraceTables.append(appender, b);
             rows++;
@@ -69,8 +87,8 @@ public final class StagedTable implements AutoCloseable {
         }
     }
 
-    private void check(List<TraceTables.Column> kind) {
-        if (columns != kind) {
+    private void check(boolean neuronRows) {
+        if (neurons != neuronRows) {
             throw new IllegalStateException("this table stages other rows");
         }
         if (appender == null) {
@@ -89,11 +107,15 @@ public final class StagedTable implements AutoCloseable {
     void writeTo(Path target) throws IOException {
         Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
         try {
+            if (lookup != null) {
+                // before the Parquet file, whose presence means the layer is stored
+                lookup.finish((int) rows, TraceStore.lookupFileOf(target));
+            }
             appender.close();
             appender = null;
             try (Statement s = connection.createStatement()) {
                 // small row groups: a lookup of one neuron reads one group, found by the neuron's min/max statistics
-                s.execute("COPY (SELECT * FROM " + table + " ORDER BY " + orderBy + ") TO "
+                s.execute("COPY (SELECT " + select + " FROM " + table + " ORDER BY " + orderBy + ") TO "
                         + Duck.literal(staging.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
                         + ROW_GROUP + ")");
             }
@@ -111,12 +133,12 @@ public final class StagedTable implements AutoCloseable {
 
     /** The staged neuron rows as records again (for the dead-letter topic when their epoch is given up). */
     public List<NeuronSnapshot> neurons(int epoch) {
-        check(TraceTables.NEURON);
+        check(true);
         return read(rs -> TraceTables.neuron(rs, epoch));
     }
 
     public List<BatchSnapshot> batches(int epoch) {
-        check(TraceTables.BATCH);
+        check(false);
         return read(rs -> TraceTables.batch(rs, epoch));
     }
 
@@ -128,7 +150,7 @@ public final class StagedTable implements AutoCloseable {
         List<T> out = new ArrayList<>();
         try {
             appender.flush();
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT " + select + " FROM " + table)) {
                 while (rs.next()) {
                     out.add(reader.read(rs));
                 }
@@ -142,6 +164,9 @@ public final class StagedTable implements AutoCloseable {
     /** Drops the table and its rows. */
     @Override
     public void close() {
+        if (lookup != null) {
+            lookup.close();
+        }
         try {
             if (appender != null) {
                 appender.close();

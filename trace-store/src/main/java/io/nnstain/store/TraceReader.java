@@ -1,5 +1,8 @@
 package io.nnstain.store;
 
+import io.nnstain.schemas.avro.NeuronSnapshot;
+import io.nnstain.schemas.serde.AvroJson;
+import io.nnstain.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,10 +34,31 @@ public final class TraceReader {
 
     /** The neuron as a JSON object, or empty when the epoch's file has no such row. */
     public Optional<String> neuron(String run, int epoch, String layer, int neuron) {
+        Path lookup = store.lookupFile(run, epoch, layer);
+        if (Files.exists(lookup)) {
+            try {
+                byte[] bytes = LayerLookup.read(lookup, neuron);
+                if (bytes == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(JSON.writeValueAsString(json(SERDE.get().decode(bytes, NeuronSnapshot.class))));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + lookup, e);
+            }
+        }
         TraceStore.EpochFiles files = store.layerFiles(run, epoch, layer);
         List<String> rows = files.wholeEpoch() ? query(files, epoch, "layer = ? AND neuron = ?", layer, neuron)
                 : query(files, epoch, "neuron = ?", neuron);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static final ThreadLocal<AvroSerde> SERDE = ThreadLocal.withInitial(AvroSerde::new);
+
+    /** A snapshot as a lookup row: what {@link RowJson} makes of its stored row (epoch first, no run id). */
+    static com.fasterxml.jackson.databind.node.ObjectNode json(NeuronSnapshot n) {
+        com.fasterxml.jackson.databind.node.ObjectNode row = AvroJson.toJson(n);
+        row.remove("run_id");
+        return row;
     }
 
     /** Every neuron of an epoch, or of one layer of it when {@code layer} is given, as a JSON array. */

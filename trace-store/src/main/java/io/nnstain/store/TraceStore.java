@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
  * &lt;data&gt;/runs/&lt;run&gt;/finished.json                    RunFinished
  * &lt;data&gt;/runs/&lt;run&gt;/abandoned.json                   when the run fell silent without a RunFinished
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons-&lt;layer&gt;.parquet  one row per neuron of the layer, by neuron
+ * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/neurons-&lt;layer&gt;.lookup   the same snapshots as published, indexed by neuron
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/batches.parquet         BatchSnapshots, when kept
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/sealed.json             EpochSealed (training figures, counts)
  * &lt;data&gt;/runs/&lt;run&gt;/epoch=&lt;e&gt;/assembled.json          written last: the epoch is complete
@@ -139,14 +140,32 @@ public final class TraceStore {
 
     private static final Pattern LAYER_FILE = Pattern.compile("neurons-([A-Za-z0-9_]+)\\.parquet");
 
-    /** A table to stage one layer's neuron rows in while they arrive. */
-    public StagedTable stageNeurons() {
-        return new StagedTable(TraceTables.NEURON, "neuron");
+    /**
+     * A table to stage one layer's neuron rows in while they arrive, and its lookup file.
+     *
+     * @param inputs incoming weights of each neuron (0 for the input layer)
+     * @param classes class means of each neuron
+     */
+    public StagedTable stageNeurons(String runId, int epoch, String layer, int inputs, int classes) {
+        Path file = layerFile(runId, epoch, layer);
+        return new StagedTable(TraceTables.layerStaging(inputs, classes), TraceTables.layerSelect(runId, layer), "neuron",
+                new LayerLookup.Writer(file.getParent(), lookupFileOf(file).getFileName().toString()));
     }
 
     /** A table to stage an epoch's batch rows in while they arrive. */
     public StagedTable stageBatches() {
-        return new StagedTable(TraceTables.BATCH, "batch, layer_index");
+        return new StagedTable(TraceTables.BATCH, "*", "batch, layer_index", null);
+    }
+
+    /** The lookup file beside a layer's Parquet file: {@code neurons-<layer>.lookup}. */
+    static Path lookupFileOf(Path layerFile) {
+        String name = layerFile.getFileName().toString();
+        return layerFile.resolveSibling(name.substring(0, name.length() - ".parquet".length()) + ".lookup");
+    }
+
+    /** The lookup file of a stored layer ({@link LayerLookup}); absent in traces stored before 0.2.0. */
+    public Path lookupFile(String runId, int epoch, String layer) {
+        return lookupFileOf(layerFile(runId, epoch, layer));
     }
 
     /** Writes a staged layer of an epoch to its file (the table is dropped). */
@@ -280,7 +299,9 @@ public final class TraceStore {
             byLayer.computeIfAbsent(n.getLayer(), k -> new ArrayList<>()).add(n);
         }
         for (java.util.Map.Entry<String, List<NeuronSnapshot>> layer : byLayer.entrySet()) {
-            StagedTable rows = stageNeurons();
+            NeuronSnapshot first = layer.getValue().get(0);
+            StagedTable rows = stageNeurons(run, epoch, layer.getKey(), first.getWeights().size(),
+                    first.getClassMeans().size());
             layer.getValue().forEach(rows::add);
             storeLayer(run, epoch, layer.getKey(), rows);
         }

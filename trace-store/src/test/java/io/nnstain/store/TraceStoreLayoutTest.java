@@ -86,6 +86,30 @@ class TraceStoreLayoutTest {
     }
 
     @Test
+    void shouldAnswerALookupFromTheLookupFileAsFromTheParquetFile() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        store.writeEpoch(sealed(2), neurons(2, new SplittableRandom(8)), List.of());
+        TraceReader reader = new TraceReader(store);
+        List<String> fromLookup = new ArrayList<>();
+        for (int l = 0; l < WIDTHS.length; l++) {
+            assertTrue(Files.exists(store.lookupFile("warm-up", 2, NAMES.get(l))));
+            for (int n = 0; n < WIDTHS[l]; n++) {
+                fromLookup.add(reader.neuron("warm-up", 2, NAMES.get(l), n).orElseThrow());
+            }
+            assertTrue(reader.neuron("warm-up", 2, NAMES.get(l), WIDTHS[l]).isEmpty(), "no neuron past the width");
+            Files.delete(store.lookupFile("warm-up", 2, NAMES.get(l)));
+        }
+        List<String> fromParquet = new ArrayList<>();
+        for (int l = 0; l < WIDTHS.length; l++) {
+            for (int n = 0; n < WIDTHS[l]; n++) {
+                fromParquet.add(reader.neuron("warm-up", 2, NAMES.get(l), n).orElseThrow());
+            }
+        }
+        assertEquals(fromParquet, fromLookup);
+        assertTrue(fromLookup.get(WIDTHS[0] + WIDTHS[1] + 1).contains("\"act_mean\":null"), "NaN is null in JSON");
+    }
+
+    @Test
     void shouldReadATraceWrittenBeforeLayersWereStoredApart() throws Exception {
         TraceStore store = new TraceStore(dir);
         store.writeEpoch(sealed(0), neurons(0, new SplittableRandom(6)), List.of());
@@ -102,6 +126,7 @@ class TraceStoreLayoutTest {
         }
         for (String layer : NAMES) {
             Files.delete(store.layerFile("warm-up", 0, layer));
+            Files.delete(store.lookupFile("warm-up", 0, layer));
         }
         Files.delete(epochDir.resolve(TraceStore.ASSEMBLED_FILE));
         assertTrue(store.hasEpoch("warm-up", 0));
@@ -116,9 +141,28 @@ class TraceStoreLayoutTest {
     }
 
     @Test
+    void shouldStoreALayerWithMoreInputsThanFitAFixedArrayWithinDuckDbsMemoryLimit() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        int inputs = TraceTables.FIXED_ARRAY_MAX * 8;
+        Duck.limitMemory("256MB", dir.resolve(".staging"));
+        try {
+            StagedTable rows = store.stageNeurons("warm-up", 1, "output", inputs, 2);
+            SplittableRandom rnd = new SplittableRandom(9);
+            for (int n = 0; n < 10; n++) {
+                rows.add(MadeUpSnapshots.neuron(1, "output", 2, n, inputs, 2, rnd));
+            }
+            store.storeLayer("warm-up", 1, "output", rows);
+            String row = new TraceReader(store).neuron("warm-up", 1, "output", 9).orElseThrow();
+            assertTrue(row.length() > inputs * 2, "every weight is stored");
+        } finally {
+            Duck.limitMemory("4GB", dir.resolve(".staging"));
+        }
+    }
+
+    @Test
     void shouldNotCountAnEpochWhoseLayersAreStoredButNotItsMarker() {
         TraceStore store = new TraceStore(dir);
-        StagedTable rows = store.stageNeurons();
+        StagedTable rows = store.stageNeurons("warm-up", 3, "input", 0, 2);
         neurons(3, new SplittableRandom(7)).stream().filter(n -> n.getLayerIndex() == 0).forEach(rows::add);
         store.storeLayer("warm-up", 3, "input", rows);
         assertFalse(store.hasEpoch("warm-up", 3));

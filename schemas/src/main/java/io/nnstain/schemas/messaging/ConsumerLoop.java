@@ -41,6 +41,26 @@ public abstract class ConsumerLoop {
     public static final int ATTEMPTS = 3;
     /** The exit code of a process whose consumer met an Error it cannot survive (EX_SOFTWARE). */
     public static final int FATAL_EXIT_CODE = 70;
+
+    /**
+     * Thrown while processing when state built from earlier records was lost (a store failed after taking them):
+     * trying the record again cannot help, so the loop starts again from the last committed offsets, which no
+     * commit has passed while that state was pending.
+     */
+    public static final class RestartFromCommitted extends RuntimeException {
+        public RestartFromCommitted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** An exception and its causes in one line: the wrapper alone ("could not write …") rarely says why. */
+    static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            out.append("; caused by ").append(c);
+        }
+        return out.toString();
+    }
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Room left in a dead letter for its key and headers (the reason is a few hundred bytes). */
     static final int DEAD_LETTER_MAX_VALUE = Topics.MAX_RECORD_BYTES - 64 * 1024;
@@ -99,7 +119,7 @@ public abstract class ConsumerLoop {
                 // a record that does not decode, or that names what cannot be (a malformed run id), never will
                 deadLetter(r, e.getMessage(), producer);
                 return;
-            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException | RestartFromCommitted e) {
                 throw e;
             } catch (RuntimeException e) {
                 processingFailures++;
@@ -107,13 +127,13 @@ public abstract class ConsumerLoop {
                     throw e;
                 }
                 if (attempt >= ATTEMPTS) {
-                    deadLetter(r, "processing failed " + attempt + " times, last: " + e, producer);
+                    deadLetter(r, "processing failed " + attempt + " times, last: " + causes(e), producer);
                     log.errorf(e, "%s: %s-%d@%d dead-lettered after %d failed attempts", name, r.topic(), r.partition(),
                             r.offset(), attempt);
                     return;
                 }
                 log.warnf("%s: processing %s-%d@%d failed (attempt %d of %d): %s", name, r.topic(), r.partition(),
-                        r.offset(), attempt, ATTEMPTS, e.toString());
+                        r.offset(), attempt, ATTEMPTS, causes(e));
                 pause(100L * attempt);
             }
         }

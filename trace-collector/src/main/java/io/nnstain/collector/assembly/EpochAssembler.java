@@ -105,6 +105,13 @@ public final class EpochAssembler {
 
     /** Takes one record: the epochs it completed (written and durable, to be announced) and what it rejected. */
     public Outcome accept(SpecificRecord record, TopicPartition partition, long offset) {
+        return accept(record, null, partition, offset);
+    }
+
+    /**
+     * @param encoded the record's bytes as read (kept in the layer's lookup file), or null to encode it again
+     */
+    public Outcome accept(SpecificRecord record, byte[] encoded, TopicPartition partition, long offset) {
         long now = clock.getAsLong();
         if (record instanceof RunStarted started) {
             return started(started, now);
@@ -113,10 +120,10 @@ public final class EpochAssembler {
             return finished(finished, now);
         }
         if (record instanceof NeuronSnapshot s) {
-            return offer(s, s.getRunId(), s.getEpoch(), partition, offset, now, shape -> shape.problem(s));
+            return offer(s, encoded, s.getRunId(), s.getEpoch(), partition, offset, now, shape -> shape.problem(s));
         }
         if (record instanceof BatchSnapshot b) {
-            return offer(b, b.getRunId(), b.getEpoch(), partition, offset, now, shape -> shape.problem(b));
+            return offer(b, null, b.getRunId(), b.getEpoch(), partition, offset, now, shape -> shape.problem(b));
         }
         if (record instanceof EpochSealed sealed) {
             store.runDir(sealed.getRunId()); // a malformed run id is refused before anything else
@@ -129,7 +136,7 @@ public final class EpochAssembler {
                 return Outcome.assembled(announce(sealed, store.epochDir(sealed.getRunId(), sealed.getEpoch()),
                         sum(sealed.getSnapshotsPerLayer())));
             }
-            return offer(sealed, sealed.getRunId(), sealed.getEpoch(), partition, offset, now,
+            return offer(sealed, null, sealed.getRunId(), sealed.getEpoch(), partition, offset, now,
                     shape -> shape.problem(sealed));
         }
         return Outcome.rejected(record, record.getClass().getSimpleName() + " is not a trace record");
@@ -155,7 +162,7 @@ public final class EpochAssembler {
                         rejected.add(Rejected.of(r, problem));
                     } else {
                         // their offsets stay held by the epoch as a whole until it completes
-                        stage(p, r, shape, null, -1);
+                        stage(p, r, null, shape, null, -1);
                     }
                 }
                 completeIfDone(p).ifPresent(assembled::add);
@@ -188,9 +195,10 @@ public final class EpochAssembler {
     }
 
     /** Puts a record that fits the run in its place: a neuron in its layer (stored when complete), a batch, the seal. */
-    private void stage(PendingEpoch p, SpecificRecord r, RunShape shape, TopicPartition partition, long offset) {
+    private void stage(PendingEpoch p, SpecificRecord r, byte[] encoded, RunShape shape, TopicPartition partition,
+            long offset) {
         if (r instanceof NeuronSnapshot n) {
-            rowsWritten += p.add(n, shape, store, partition, offset);
+            rowsWritten += p.add(n, encoded, shape, store, partition, offset);
         } else if (r instanceof BatchSnapshot b) {
             p.add(b, store, partition, offset);
         } else {
@@ -198,7 +206,8 @@ public final class EpochAssembler {
         }
     }
 
-    private Outcome offer(SpecificRecord record, String run, int epoch, TopicPartition partition, long offset, long now,
+    private Outcome offer(SpecificRecord record, byte[] encoded, String run, int epoch, TopicPartition partition,
+            long offset, long now,
             java.util.function.Function<RunShape, String> check) {
         store.runDir(run); // a malformed run id is refused before anything else
         Optional<RunShape> shape = shape(run);
@@ -222,7 +231,7 @@ public final class EpochAssembler {
             pending.put(key, p);
         }
         if (shape.isPresent()) {
-            stage(p, record, shape.get(), partition, offset);
+            stage(p, record, encoded, shape.get(), partition, offset);
         } else {
             p.hold(record, partition, offset);
         }

@@ -68,29 +68,37 @@ final class PendingEpoch {
     /**
      * Stages a snapshot that fits the run, and stores its layer when it was the layer's last.
      *
+     * @param encoded the snapshot as it was read from Kafka, or null to encode it again
      * @return the rows stored (the layer's width), 0 when the layer is still arriving or the record was a twin
      */
-    int add(NeuronSnapshot s, RunShape shape, TraceStore store, TopicPartition partition, long offset) {
+    int add(NeuronSnapshot s, byte[] encoded, RunShape shape, TraceStore store, TopicPartition partition, long offset) {
         int l = s.getLayerIndex();
         if (stored.contains(s.getLayer())) {
             duplicates++;
             return 0;
         }
-        Layer layer = arriving.computeIfAbsent(l, k -> new Layer(store.stageNeurons()));
+        Layer layer = arriving.computeIfAbsent(l, k -> new Layer(store.stageNeurons(runId, epoch, s.getLayer(),
+                k == 0 ? 0 : shape.widths()[k - 1], shape.classes())));
         if (layer.seen.get(s.getNeuron())) {
             duplicates++;
             return 0;
         }
         layer.seen.set(s.getNeuron());
-        layer.rows.add(s);
+        layer.rows.add(s, encoded);
         if (partition != null) {
             layer.firstOffsets.merge(partition, offset, Math::min);
         }
         if (layer.rows.rows() < shape.widths()[l]) {
             return 0;
         }
-        store.storeLayer(runId, epoch, s.getLayer(), layer.rows);
         arriving.remove(l);
+        try {
+            store.storeLayer(runId, epoch, s.getLayer(), layer.rows);
+        } catch (RuntimeException e) {
+            // the layer's rows are gone with its staged table: read them again from the committed offsets
+            throw new io.nnstain.schemas.messaging.ConsumerLoop.RestartFromCommitted("could not store layer "
+                    + s.getLayer() + " of E_" + epoch + " of run " + runId + "; reading its records again", e);
+        }
         stored.add(s.getLayer());
         return shape.widths()[l];
     }

@@ -54,6 +54,7 @@ public class TraceConsumer extends ConsumerLoop {
 
     private final TraceStore store;
     private final AvroSerde serde = new AvroSerde();
+    private final io.nnstain.schemas.serde.NeuronSnapshotDecoder neuronDecoder = new io.nnstain.schemas.serde.NeuronSnapshotDecoder();
     private volatile EpochAssembler assembler;
 
     private final MeterRegistry registry;
@@ -135,6 +136,7 @@ public class TraceConsumer extends ConsumerLoop {
     @Override
     protected void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
         if (assembler != null) {
+            assembler.reset(); // what it staged is read again from the committed offsets
             earlierRows += assembler.rowsWritten();
             earlierDuplicates += assembler.duplicatesSkipped();
             earlierReleased += assembler.epochsReleased();
@@ -188,7 +190,9 @@ public class TraceConsumer extends ConsumerLoop {
     private void handle(ConsumerRecord<String, byte[]> r, KafkaProducer<String, byte[]> producer) {
         SpecificRecord record;
         try {
-            record = serde.decode(r.value());
+            // snapshots of the current schema without boxing their vectors; anything else through Avro's reader
+            NeuronSnapshot fast = neuronDecoder.decode(r.value());
+            record = fast != null ? fast : serde.decode(r.value());
         } catch (BadRecordException e) {
             deadLetter(r, e.getMessage(), producer);
             return;
@@ -203,7 +207,7 @@ public class TraceConsumer extends ConsumerLoop {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         EpochAssembler.Outcome outcome;
         try {
-            outcome = assembler.accept(record, tp, r.offset());
+            outcome = assembler.accept(record, r.value(), tp, r.offset());
         } catch (IllegalArgumentException e) {
             deadLetter(r, e.getMessage(), producer);
             return;

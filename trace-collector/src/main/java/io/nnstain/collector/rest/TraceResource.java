@@ -132,7 +132,7 @@ public class TraceResource {
         if (missing != null) {
             return missing;
         }
-        JsonNode started = started(run);
+        RunFacts started = facts(run);
         Matcher epochOnly = EPOCH.matcher(address);
         Matcher epochLayer = EPOCH_LAYER.matcher(address);
         if (epochOnly.matches()) {
@@ -212,12 +212,11 @@ public class TraceResource {
         return null;
     }
 
-    private Response checkEpoch(String run, JsonNode started, int epoch) {
+    private Response checkEpoch(String run, RunFacts started, int epoch) {
         if (store.hasEpoch(run, epoch)) {
             return null;
         }
-        List<Integer> scanned = new ArrayList<>();
-        started.path("scanned_epochs").forEach(e -> scanned.add(e.asInt()));
+        List<Integer> scanned = started.scannedEpochs();
         if (!scanned.isEmpty() && !scanned.contains(epoch)) {
             return error(404, "E_" + epoch + " is not scanned in run " + run + "; scanned epochs: " + scanned);
         }
@@ -225,23 +224,54 @@ public class TraceResource {
                 + store.assembledEpochs(run));
     }
 
-    private Response checkLayer(String run, JsonNode started, String layer) {
-        List<String> layers = new ArrayList<>();
-        started.path("topology").path("layers").forEach(l -> layers.add(l.path("name").asText()));
+    private Response checkLayer(String run, RunFacts started, String layer) {
+        List<String> layers = started.layers();
         if (layers.isEmpty() || layers.contains(layer)) {
             return null;
         }
         return error(404, "no such layer '" + layer + "' in run " + run + "; layers: " + String.join(", ", layers));
     }
 
-    private static int width(JsonNode started, String layer) {
-        for (JsonNode l : started.path("topology").path("layers")) {
-            if (l.path("name").asText().equals(layer)) {
-                return l.path("width").asInt();
-            }
-        }
-        return 0;
+    private static int width(RunFacts started, String layer) {
+        int l = started.layers().indexOf(layer);
+        return l < 0 ? 0 : started.widths().get(l);
     }
+
+    /** What a lookup checks of a run's RunStarted: layers, widths, scanned epochs (all empty before it came). */
+    record RunFacts(List<String> layers, List<Integer> widths, List<Integer> scannedEpochs, long modified) {
+    }
+
+    /**
+     * A run's facts, read from run.json once and again only when the file changes: run.json carries the probe
+     * set (up to a million numbers), far too much to parse for every lookup.
+     */
+    private RunFacts facts(String run) {
+        java.nio.file.Path file = store.runDir(run).resolve("run.json");
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return new RunFacts(List.of(), List.of(), List.of(), -1);
+        }
+        RunFacts cached = facts.get(run);
+        if (cached != null && cached.modified() == modified) {
+            return cached;
+        }
+        JsonNode started = started(run);
+        List<String> layers = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        started.path("topology").path("layers").forEach(l -> {
+            layers.add(l.path("name").asText());
+            widths.add(l.path("width").asInt());
+        });
+        List<Integer> scanned = new ArrayList<>();
+        started.path("scanned_epochs").forEach(e -> scanned.add(e.asInt()));
+        RunFacts read = new RunFacts(List.copyOf(layers), List.copyOf(widths), List.copyOf(scanned), modified);
+        facts.put(run, read);
+        return read;
+    }
+
+    private final java.util.Map<String, RunFacts> facts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Response error(int status, String message) {
         ObjectNode node = json.createObjectNode();

@@ -133,7 +133,8 @@ class EpochAssemblerTest {
         }
         assertTrue(assembler.duplicatesSkipped() >= 5, "skipped " + assembler.duplicatesSkipped());
         try (var files = Files.list(store.epochDir("r", 1))) {
-            assertEquals(List.of("assembled.json", "neurons-input.parquet", "neurons-output.parquet", "sealed.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("assembled.json", "neurons-input.lookup", "neurons-input.parquet", "neurons-output.lookup",
+                    "neurons-output.parquet", "sealed.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no staging files left behind");
         }
     }
