@@ -39,6 +39,15 @@ public final class ProbeOverhead implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128,64", description = "Hidden widths (default ${DEFAULT-VALUE}: 64-128-64-10 on digits).")
     String hidden;
 
+    @Option(names = "--samples", defaultValue = "1000", description = "Samples of a synthetic data set (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--classes", defaultValue = "3", description = "Classes of blobs (default ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--features", defaultValue = "2", description = "Input features of blobs (default ${DEFAULT-VALUE}).")
+    int features;
+
     @Option(names = "--batch-sizes", defaultValue = "64,256", split = ",")
     List<Integer> batchSizes;
 
@@ -70,7 +79,7 @@ public final class ProbeOverhead implements Callable<Integer> {
         List<String> summary = new ArrayList<>();
         for (int batch : batchSizes) {
             RunSpec spec = RunSpec.defaults().withDataset(dataset).withHidden(widths).withEpochs(epochs)
-                    .withBatchSize(batch).validated();
+                    .withBatchSize(batch).withSynthetic(samples, classes, features).validated();
             Datasets.Split split = Datasets.prepare(spec);
             RunStarted started = RunDescriptions.runStarted("bench", spec, split,
                     RunDescriptions.probeSet(spec, split.validation()), 8);

@@ -222,4 +222,10 @@ public record RunSpec(String dataset, List<Integer> hidden, String activation, S
         return new RunSpec(dataset, hidden, activation, optimizer, learningRate, batchSize, epochs, seed,
                 epochIntervals, dropBatches, validationFraction, v, samples, classes, features, noise);
     }
+
+    /** The size of a synthetic data set: samples, classes and input features (blobs; others take what applies). */
+    public RunSpec withSynthetic(int samples, int classes, int features) {
+        return new RunSpec(dataset, hidden, activation, optimizer, learningRate, batchSize, epochs, seed,
+                epochIntervals, dropBatches, validationFraction, probeSetSize, samples, classes, features, noise);
+    }
 }

@@ -71,7 +71,10 @@ public final class EpochAssembler {
     private final Duration finishedGrace;
     private final Duration abandonAfter;
     private final LongSupplier clock;
-    private final Map<String, PendingEpoch> pending = new HashMap<>();
+    private record EpochKey(String run, int epoch) {
+    }
+
+    private final Map<EpochKey, PendingEpoch> pending = new HashMap<>();
     private final Map<String, RunShape> shapes = new HashMap<>();
     /** runs not finished, by the time their last record was read: for marking silent ones abandoned */
     private final Map<String, Long> lastSeen = new HashMap<>();
@@ -209,7 +212,9 @@ public final class EpochAssembler {
     private Outcome offer(SpecificRecord record, byte[] encoded, String run, int epoch, TopicPartition partition,
             long offset, long now,
             java.util.function.Function<RunShape, String> check) {
-        store.runDir(run); // a malformed run id is refused before anything else
+        if (!shapes.containsKey(run)) {
+            store.runDir(run); // a malformed run id is refused before anything else (a known run's id is fine)
+        }
         Optional<RunShape> shape = shape(run);
         if (shape.isPresent()) {
             String problem = check.apply(shape.get());
@@ -220,7 +225,7 @@ public final class EpochAssembler {
         if (!finishedAt.containsKey(run) && shape.isPresent()) {
             lastSeen.put(run, now);
         }
-        String key = run + "\u0000" + epoch;
+        EpochKey key = new EpochKey(run, epoch);
         PendingEpoch p = pending.get(key);
         if (p == null) {
             if (store.hasEpoch(run, epoch)) {
@@ -245,7 +250,7 @@ public final class EpochAssembler {
         if (shape.isEmpty() || !p.complete(shape.get())) {
             return Optional.empty();
         }
-        pending.remove(p.runId + "\u0000" + p.epoch);
+        pending.remove(new EpochKey(p.runId, p.epoch));
         duplicatesSkipped += p.duplicates;
         Path dir = p.store(store, shape.get());
         return Optional.of(announce(p.sealed, dir, sum(p.sealed.getSnapshotsPerLayer())));

@@ -86,7 +86,7 @@ final class PendingEpoch {
         layer.seen.set(s.getNeuron());
         layer.rows.add(s, encoded);
         if (partition != null) {
-            layer.firstOffsets.merge(partition, offset, Math::min);
+            layer.firstOffsets.putIfAbsent(partition, offset); // offsets only grow within a partition
         }
         if (layer.rows.rows() < shape.widths()[l]) {
             return 0;
