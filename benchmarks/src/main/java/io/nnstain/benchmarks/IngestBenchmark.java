@@ -16,10 +16,6 @@ import io.nnstain.schemas.topics.Topics;
 import io.nnstain.store.TraceStore;
 import io.nnstain.trainer.publish.KafkaTraceSink;
 import io.nnstain.trainer.publish.Producers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,12 +45,12 @@ import picocli.CommandLine.Option;
  * production heap, in a scratch folder): a made-up run of about a million snapshots published through the
  * trainer's own sink and producer settings, stored by the collector; the same records read by a raw consumer
  * that only fetches their bytes; the same topics replayed by a second collector alone; then signature lookups
- * through REST on the stored trace, one client and then wrk's concurrent connections.
+ * through REST on the stored trace, with wrk: concurrent connections, then one.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Publishes a made-up run of ~1M snapshots (64 weights each but the output layer's) through the"
                 + " trainer's sink, times the collector storing it against a raw consumer reading the same bytes,"
-                + " then times signature lookups on the stored trace (one client; wrk with concurrent connections).")
+                + " then times signature lookups on the stored trace with wrk (concurrent connections, then one).")
 public final class IngestBenchmark implements Callable<Integer> {
 
     @Option(names = "--width", defaultValue = "16384", description = "Width of the hidden layer (default ${DEFAULT-VALUE}).")
@@ -62,9 +58,6 @@ public final class IngestBenchmark implements Callable<Integer> {
 
     @Option(names = "--epochs", defaultValue = "61", description = "Scanned epochs, E_0 included (default ${DEFAULT-VALUE}).")
     int epochs;
-
-    @Option(names = "--lookups", defaultValue = "2000", description = "Lookups by one client (default ${DEFAULT-VALUE}).")
-    int lookups;
 
     @Option(names = "--connections", defaultValue = "50", description = "wrk connections (default ${DEFAULT-VALUE}).")
     int connections;
@@ -75,8 +68,6 @@ public final class IngestBenchmark implements Callable<Integer> {
     static final int INPUTS = 64;
     static final int CLASSES = 10;
     static final String RUN = "ingest-benchmark";
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new IngestBenchmark()).execute(args));
@@ -286,36 +277,18 @@ public final class IngestBenchmark implements Callable<Integer> {
             int l = k < widths[0] ? 0 : k < widths[0] + widths[1] ? 1 : 2;
             paths.add("/runs/" + RUN + "/trace/E_" + rnd.nextInt(epochs) + "/L_" + names[l] + "/n_" + rnd.nextInt(widths[l]));
         }
-        int warmup = Math.min(500, lookups);
-        double[] millis = new double[lookups];
-        for (int i = -warmup; i < lookups; i++) {
-            String path = paths.get(Math.floorMod(i, paths.size()));
-            long t = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(collector + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-            }
-            if (i >= 0) {
-                millis[i] = (System.nanoTime() - t) / 1e6;
-            }
-        }
-        Arrays.sort(millis);
-        LoadTest.Figures wrk = Wrk.run("signature lookups", collector, paths, connections, seconds);
+        LoadTest.Figures wrk = Wrk.run("signature lookups, " + connections + " connections", collector, paths, connections,
+                seconds);
+        LoadTest.Figures one = Wrk.run("signature lookups, one client", collector, paths, 1, seconds);
         System.out.printf("%nlookup: random signatures over all %,d stored snapshots (%d epochs), through REST%n",
                 (long) epochs * total, epochs);
         System.out.println("| measure | figure | target |");
         System.out.println("| --- | --- | --- |");
-        System.out.printf("| one client, %d lookups after %d warm-up: p50 / p90 / p99 / max | %.2f / %.2f / %.2f / %.2f ms"
-                + " | p99 ≤ 10 ms |%n", lookups, warmup, pct(millis, 50), pct(millis, 90), pct(millis, 99),
-                millis[millis.length - 1]);
+        System.out.printf("| one client (wrk, 1 connection, %d s, %d requests): p50 / p90 / p99 | %.2f / %.2f / %.2f ms"
+                + " | p99 ≤ 10 ms |%n", seconds, one.requests(), one.p50(), one.p90(), one.p99());
         System.out.printf("| wrk, %d connections, %d s: requests/s | %,.0f (%d requests, %d errors) | ≥ 2,000 |%n",
                 connections, seconds, wrk.perSecond(), wrk.requests(), wrk.errors());
         System.out.printf("| wrk: p50 / p90 / p99 | %.1f / %.1f / %.1f ms | p99 ≤ 50 ms |%n", wrk.p50(), wrk.p90(), wrk.p99());
-    }
-
-    private static double pct(double[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
     }
 
     /** Peak resident memory of a process (VmHWM), in MB. */
