@@ -115,7 +115,8 @@ public final class StackLauncher {
         try {
             out.println("starting Kafka (KRaft, single node) ...");
             int kafkaPort = port(ports.kafka(), ports.strict(), "Kafka");
-            LocalKafkaBroker broker = LocalKafkaBroker.start(layout.home().resolve("kafka"), kafkaPort, timeout, detached);
+            // the services start while the broker does (their clients wait for it), not after it answers
+            LocalKafkaBroker broker = LocalKafkaBroker.launch(layout.home().resolve("kafka"), kafkaPort, timeout, detached);
             pids.add(broker.pid());
             String bootstrap = broker.bootstrapServers();
             int collectorPort = port(ports.collector(), ports.strict(), "collector");
@@ -141,6 +142,7 @@ public final class StackLauncher {
                     "http://127.0.0.1:" + collectorPort, "http://127.0.0.1:" + analyzerPort, "http://127.0.0.1:" + vizPort, layout.dataDir().toString(),
                     pids, !detached);
             state.write(layout.home());
+            broker.awaitReady(timeout);
             awaitReady("trace-collector", state.collectorUrl(), collector, timeout);
             awaitReady("analyzer-service", state.analyzerUrl(), analyzer, timeout);
             awaitReady("viz-service", state.vizUrl(), viz, timeout);

@@ -52,6 +52,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
      *     Ctrl-C in its terminal; stop it by PID
      */
     public static LocalKafkaBroker start(Path dataDir, int port, Duration timeout, boolean detached) {
+        LocalKafkaBroker broker = launch(dataDir, port, timeout, detached);
+        try {
+            broker.awaitReady(timeout);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        LOG.infof("local Kafka broker ready on %s (pid %d, data %s)", broker.bootstrapServers(), broker.pid(), dataDir);
+        return broker;
+    }
+
+    /**
+     * Starts the broker's process (formatting {@code dataDir} on first use) without waiting for it to answer:
+     * clients can be started meanwhile, and {@link #awaitReady} waits. Stop it with {@link #close}.
+     */
+    public static LocalKafkaBroker launch(Path dataDir, int port, Duration timeout, boolean detached) {
         try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("log");
@@ -67,15 +83,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = builder.start();
-            LocalKafkaBroker broker = new LocalKafkaBroker(process, port, dataDir);
-            try {
-                broker.awaitReady(timeout);
-            } catch (RuntimeException e) {
-                broker.close();
-                throw e;
-            }
-            LOG.infof("local Kafka broker ready on %s (pid %d, data %s)", broker.bootstrapServers(), process.pid(), dataDir);
-            return broker;
+            return new LocalKafkaBroker(process, port, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local Kafka broker in " + dataDir, e);
         }
@@ -206,7 +214,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return file;
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits until the broker answers an admin request; throws when it exits or the time runs out. */
+    public void awaitReady(Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);

@@ -165,7 +165,7 @@ public final class StagedTable implements AutoCloseable {
     @Override
     public void close() {
         if (lookup != null) {
-            lookup.close();
+            lookup.close(); // again after a store: harmless
         }
         try {
             if (appender != null) {

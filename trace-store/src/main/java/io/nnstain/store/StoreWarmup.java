@@ -26,6 +26,14 @@ public final class StoreWarmup {
 
     /** Writes and reads back {@code rounds} epochs in a scratch folder that is deleted afterwards. */
     public static void run(int rounds) {
+        run(rounds, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(int)}, stopping early at {@code deadline} ({@link System#nanoTime()}): a start shares two
+     * cores among five JVMs, where a fixed number of rounds took 12 s.
+     */
+    public static void run(int rounds, long deadline) {
         int[] widths = {64, 64, 128, 64, 10};
         List<String> names = List.of("input", "hidden_1", "hidden_2", "hidden_3", "output");
         List<String> classes = new ArrayList<>();
@@ -46,7 +54,7 @@ public final class StoreWarmup {
             TraceReader reader = new TraceReader(store);
             SplittableRandom rnd = new SplittableRandom(1);
             io.nnstain.schemas.serde.AvroSerde serde = new io.nnstain.schemas.serde.AvroSerde();
-            for (int e = 0; e < rounds; e++) {
+            for (int e = 0; e < rounds && (e == 0 || System.nanoTime() < deadline); e++) {
                 List<NeuronSnapshot> neurons = neurons(e, widths, names, rnd);
                 for (NeuronSnapshot n : neurons) {
                     serde.decode(serde.encode(n)); // the collector's decoding of every record

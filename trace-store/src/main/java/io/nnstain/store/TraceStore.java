@@ -131,7 +131,8 @@ public final class TraceStore {
             return java.util.Set.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> LAYER_FILE.matcher(p.getFileName().toString())).filter(java.util.regex.Matcher::matches)
+            return s.filter(Files::isRegularFile).map(p -> LAYER_FILE.matcher(p.getFileName().toString()))
+                    .filter(java.util.regex.Matcher::matches)
                     .map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
         } catch (IOException e) {
             throw new UncheckedIOException("could not list " + dir, e);

@@ -72,7 +72,7 @@ public class AnalysisService {
 
     /** Runs the analysis on synthetic data until the JIT has compiled it (see {@link Warmup}). */
     public void warmUp() {
-        Warmup.run(40);
+        Warmup.run(40, System.nanoTime() + io.nnstain.schemas.messaging.ConsumerLoop.WARM_UP_BUDGET.toNanos());
     }
 
     public AnalysisParams defaults() {

@@ -16,15 +16,16 @@ final class Warmup {
     private Warmup() {
     }
 
-    static void run(int rounds) {
-        io.nnstain.store.StoreWarmup.run(20); // reading epochs back through DuckDB
+    /** Up to {@code rounds} analyses, stopping early at {@code deadline} ({@link System#nanoTime()}). */
+    static void run(int rounds, long deadline) {
+        io.nnstain.store.StoreWarmup.run(20, deadline); // reading epochs back through DuckDB
         io.nnstain.schemas.serde.AvroSerde serde = new io.nnstain.schemas.serde.AvroSerde();
         int[] widths = {64, 64, 128, 64, 10};
         SplittableRandom rnd = new SplittableRandom(1);
         StoredRun run = Synthetic.run(widths, 360, rnd);
         StoredEpoch previous = Synthetic.epoch(0, widths, rnd, false);
         EpochAnalysis.Result prev = EpochAnalysis.analyse(run, previous, AnalysisParams.defaults(), null, null, false);
-        for (int i = 0; i < rounds; i++) {
+        for (int i = 0; i < rounds && (i == 0 || System.nanoTime() < deadline); i++) {
             StoredEpoch epoch = Synthetic.epoch(i + 1, widths, rnd, false);
             EpochAnalysis.Result r = EpochAnalysis.analyse(run, epoch, AnalysisParams.defaults(), prev, previous, true);
             AvroJson.toJson(r.snapshot()).toString();

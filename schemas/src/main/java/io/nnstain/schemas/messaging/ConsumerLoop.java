@@ -43,6 +43,12 @@ public abstract class ConsumerLoop {
     public static final int FATAL_EXIT_CODE = 70;
 
     /**
+     * How long a service's own warm-up (JIT, DuckDB, drawing) may take before it reports ready: at a start five
+     * JVMs share two cores, and warm-ups of a fixed number of rounds took 12 to 21 s of a 38 s start.
+     */
+    public static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(3);
+
+    /**
      * Thrown while processing when state built from earlier records was lost (a store failed after taking them):
      * trying the record again cannot help, so the loop starts again from the last committed offsets, which no
      * commit has passed while that state was pending.

@@ -91,14 +91,15 @@ final class PendingEpoch {
         if (layer.rows.rows() < shape.widths()[l]) {
             return 0;
         }
-        arriving.remove(l);
         try {
             store.storeLayer(runId, epoch, s.getLayer(), layer.rows);
         } catch (RuntimeException e) {
-            // the layer's rows are gone with its staged table: read them again from the committed offsets
+            // the layer's rows are gone with its staged table; it stays here, holding its offsets, so that no
+            // commit passes them before the loop reads them again from the committed offsets
             throw new io.nnstain.schemas.messaging.ConsumerLoop.RestartFromCommitted("could not store layer "
                     + s.getLayer() + " of E_" + epoch + " of run " + runId + "; reading its records again", e);
         }
+        arriving.remove(l);
         stored.add(s.getLayer());
         return shape.widths()[l];
     }

@@ -123,7 +123,7 @@ public class TraceConsumer extends ConsumerLoop {
         status("warming up");
         io.nnstain.store.Duck.limitMemory(config.stagingMemory(), store.dataDir().resolve(".staging"));
         long start = System.nanoTime();
-        io.nnstain.store.StoreWarmup.run(30);
+        io.nnstain.store.StoreWarmup.run(30, start + WARM_UP_BUDGET.toNanos());
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
     }
 

@@ -163,6 +163,29 @@ class EpochAssemblerTest {
     }
 
     @Test
+    void shouldAskToReadAgainFromTheCommittedOffsetsWhenALayerCannotBeStored() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        EpochAssembler assembler = new EpochAssembler(store);
+        assembler.accept(started(), R, 0);
+        assembler.accept(neuron(1, 0, 0, 0.1f), P0, 3);
+        // the epoch's folder, with the layer's staging files, is taken away (a disk that failed, a hand that erred)
+        try (var files = Files.walk(store.epochDir("r", 1))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThrows(io.nnstain.schemas.messaging.ConsumerLoop.RestartFromCommitted.class,
+                () -> assembler.accept(neuron(1, 0, 1, 0.2f), P0, 4));
+        assertEquals(3, assembler.safeOffset(P0, 5), "nothing of the lost layer is committed past");
+        assembler.reset();
+        // the loop starts again from the committed offsets, with a new assembler
+        EpochAssembler again = new EpochAssembler(store);
+        again.accept(neuron(1, 0, 0, 0.1f), P0, 3);
+        again.accept(neuron(1, 0, 1, 0.2f), P0, 4);
+        again.accept(neuron(1, 1, 0, 0.3f), P1, 0);
+        assertEquals(1, again.accept(sealed(1), E, 0).assembled().size());
+        assertEquals(List.of(1), store.assembledEpochs("r"));
+    }
+
+    @Test
     void shouldExportAllEpochsAsCsvAndJsonLines() throws Exception {
         TraceStore store = new TraceStore(dir);
         EpochAssembler assembler = new EpochAssembler(store);

@@ -59,10 +59,16 @@ public class StructuresConsumer extends ConsumerLoop {
     protected void beforeConsuming() {
         status("warming up");
         long start = System.nanoTime();
-        io.nnstain.viz.render.Warmup.run(15);
-        io.nnstain.store.StoreWarmup.run(5); // DuckDB's start, for the heatmaps: not during a run's first epochs
-        io.nnstain.viz.rest.HttpWarmup.run(results.data(), 3);
-        LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
+        long deadline = start + io.nnstain.schemas.messaging.ConsumerLoop.WARM_UP_BUDGET.toNanos();
+        io.nnstain.viz.render.Warmup.run(15, deadline);
+        long drawn = System.nanoTime();
+        // DuckDB's start, for the heatmaps: not during a run's first epochs
+        io.nnstain.store.StoreWarmup.run(5, deadline);
+        long stored = System.nanoTime();
+        io.nnstain.viz.rest.HttpWarmup.run(results.data(), 3, deadline);
+        long end = System.nanoTime();
+        LOG.infof("warmed up in %.0f ms (drawing %.0f ms, DuckDB %.0f ms, HTTP %.0f ms)", (end - start) / 1e6,
+                (drawn - start) / 1e6, (stored - drawn) / 1e6, (end - stored) / 1e6);
     }
 
     @Override

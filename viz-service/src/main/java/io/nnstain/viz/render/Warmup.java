@@ -17,7 +17,8 @@ public final class Warmup {
     private Warmup() {
     }
 
-    public static void run(int rounds) {
+    /** Draws up to {@code rounds} stains, stopping early at {@code deadline} ({@link System#nanoTime()}). */
+    public static void run(int rounds, long deadline) {
         int[] widths = {64, 64, 128, 64, 10};
         List<String> names = List.of("input", "hidden_1", "hidden_2", "hidden_3", "output");
         List<String> classNames = new ArrayList<>();
@@ -26,7 +27,7 @@ public final class Warmup {
         }
         StainRenderer.Network net = new StainRenderer.Network(names, widths, classNames);
         SplittableRandom rnd = new SplittableRandom(5);
-        for (int i = 0; i < rounds; i++) {
+        for (int i = 0; i < rounds && (i == 0 || System.nanoTime() < deadline); i++) {
             // as a stain request reads it: the analyzer's JSON back into a snapshot
             StructureSnapshot s = io.nnstain.schemas.serde.AvroJson.read(
                     io.nnstain.schemas.serde.AvroJson.toJson(snapshot(widths, rnd)), StructureSnapshot.class);

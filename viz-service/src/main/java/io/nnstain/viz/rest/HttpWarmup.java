@@ -24,7 +24,8 @@ public final class HttpWarmup {
     private HttpWarmup() {
     }
 
-    public static void run(RunData data, int rounds) {
+    /** Asks the service's own API what a run page asks, up to {@code rounds} times or until {@code stopAt}. */
+    public static void run(RunData data, int rounds, long stopAt) {
         int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
         if (port <= 0) {
             return; // a random port (tests): nothing to aim at
@@ -46,7 +47,7 @@ public final class HttpWarmup {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         int answered = 0;
-        for (int r = 0; r < rounds; r++) {
+        for (int r = 0; r < rounds && (r == 0 || System.nanoTime() < stopAt); r++) {
             for (String path : paths) {
                 while (true) {
                     try {
