@@ -62,10 +62,14 @@ public class StructuresConsumer extends ConsumerLoop {
         long deadline = start + io.nnstain.schemas.messaging.ConsumerLoop.WARM_UP_BUDGET.toNanos();
         io.nnstain.viz.render.Warmup.run(15, deadline);
         long drawn = System.nanoTime();
-        // DuckDB's start, for the heatmaps: not during a run's first epochs
-        io.nnstain.store.StoreWarmup.run(5, deadline);
+        // then, while the budget lasts: DuckDB's start, for the heatmaps, and the API a run page asks
+        if (System.nanoTime() < deadline) {
+            io.nnstain.store.StoreWarmup.run(5, deadline);
+        }
         long stored = System.nanoTime();
-        io.nnstain.viz.rest.HttpWarmup.run(results.data(), 3, deadline);
+        if (System.nanoTime() < deadline) {
+            io.nnstain.viz.rest.HttpWarmup.run(results.data(), 3, deadline);
+        }
         long end = System.nanoTime();
         LOG.infof("warmed up in %.0f ms (drawing %.0f ms, DuckDB %.0f ms, HTTP %.0f ms)", (end - start) / 1e6,
                 (drawn - start) / 1e6, (stored - drawn) / 1e6, (end - stored) / 1e6);

@@ -33,12 +33,9 @@ public final class Warmup {
                     io.nnstain.schemas.serde.AvroJson.toJson(snapshot(widths, rnd)), StructureSnapshot.class);
             SvgCanvas svg = new SvgCanvas(StainRenderer.width(widths.length), StainRenderer.height(), Palette.BACKGROUND);
             StainRenderer.draw(svg, s, net);
+            // SVG only: the live page draws SVG; a PNG (Java2D's start, ~2 s of a start on two cores) is drawn
+            // for the results at a run's end, where a second does not show
             svg.toSvg();
-            if (i == 0) {
-                PngCanvas png = new PngCanvas(StainRenderer.width(widths.length), StainRenderer.height(), Palette.BACKGROUND);
-                StainRenderer.draw(png, s, net);
-                png.toPng();
-            }
         }
     }
 
