@@ -155,12 +155,13 @@ class PipelineEndToEndTest {
         for (int e = 0; e <= 3; e++) {
             try (var files = Files.list(pipeline.runDir(run).resolve("epoch=" + e))) {
                 for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-                    before.put(f, Files.getLastModifiedTime(f)); // every layer's file, the seal and the marker
+                    before.put(f, Files.getLastModifiedTime(f)); // every layer's files, the seal and the marker
                 }
             }
             assertEquals(2 + 8 + 2, count(pipeline.runDir(run).resolve("epoch=" + e + "/neurons-*.parquet")));
         }
-        assertEquals(4 * 5, before.size(), "three layers' files, the seal and the marker per epoch: " + before.keySet());
+        assertEquals(4 * 8, before.size(), "three layers' Parquet and lookup files, the seal and the marker per epoch: "
+                + before.keySet());
         // a second collector with a new consumer group reads every topic from the beginning into the same store
         int port = io.nnstain.localkafka.LocalKafkaBroker.freePort();
         Process replay = pipeline.launcher.startService("trace-collector", port,
