@@ -28,7 +28,7 @@ final class Wrk {
         Files.writeString(script, lua);
         try {
             System.out.println("wrk: " + target + " ...");
-            Process p = new ProcessBuilder("wrk", "-t", "2", "-c", String.valueOf(connections), "-d", seconds + "s",
+            Process p = new ProcessBuilder("wrk", "-t", String.valueOf(Math.min(2, connections)), "-c", String.valueOf(connections), "-d", seconds + "s",
                     "--timeout", "10s", "--latency", "-s", script.toString(), base).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
