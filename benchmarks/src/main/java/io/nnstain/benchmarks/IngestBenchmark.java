@@ -313,7 +313,8 @@ public final class IngestBenchmark implements Callable<Integer> {
         return out;
     }
 
-    private static void delete(Path dir) {
+    /** Deletes a scratch folder and all in it; says so on stderr when it cannot. */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {

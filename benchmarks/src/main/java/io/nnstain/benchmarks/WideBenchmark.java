@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -124,7 +123,7 @@ public final class WideBenchmark implements Callable<Integer> {
             return state.equals("COMPLETED") && analysed != null ? 0 : 1;
         } finally {
             launcher.stop();
-            delete(home);
+            IngestBenchmark.delete(home);
         }
     }
 
@@ -156,14 +155,6 @@ public final class WideBenchmark implements Callable<Integer> {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.UUID;
 
 /**
  * A layer's snapshots as the trainer encoded them, one after another, with an index by neuron at the end:
@@ -80,20 +79,23 @@ public final class LayerLookup {
      */
     static final class Writer implements AutoCloseable {
 
+        private final Path target;
         private final Path staging;
         private final java.io.OutputStream out;
         private long[] starts = new long[0];
         private int[] lengths = new int[0];
         private long position;
 
-        Writer(Path dir, String name) {
+        /** @param target the lookup file it becomes ({@link #finish}) */
+        Writer(Path target) {
+            this.target = target;
             try {
-                Files.createDirectories(dir);
-                staging = dir.resolve("." + name + ".staging-" + UUID.randomUUID());
+                Files.createDirectories(target.getParent());
+                staging = TraceStore.stagingFor(target);
                 out = new java.io.BufferedOutputStream(Files.newOutputStream(staging, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE), 256 * 1024);
             } catch (IOException e) {
-                throw new UncheckedIOException("could not stage a lookup file in " + dir, e);
+                throw new UncheckedIOException("could not stage a lookup file in " + target.getParent(), e);
             }
         }
 
@@ -113,8 +115,8 @@ public final class LayerLookup {
             position += encoded.length;
         }
 
-        /** Writes the index for neurons 0 to width - 1 and renames the file to {@code target}. */
-        void finish(int width, Path target) throws IOException {
+        /** Writes the index for neurons 0 to width - 1 and renames the file into place. */
+        void finish(int width) throws IOException {
             ByteBuffer index = ByteBuffer.allocate(width * ENTRY + FOOTER);
             for (int n = 0; n < width; n++) {
                 index.putLong(n < starts.length ? starts[n] : 0);

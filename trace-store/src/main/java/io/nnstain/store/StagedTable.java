@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -26,7 +25,6 @@ public final class StagedTable implements AutoCloseable {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private final boolean neurons;
     private final String select;
     private final String orderBy;
     private final String table;
@@ -41,7 +39,6 @@ public final class StagedTable implements AutoCloseable {
      * @param lookup where a layer's records go as encoded, for its lookup file; null for batches
      */
     StagedTable(List<TraceTables.Column> columns, String select, String orderBy, LayerLookup.Writer lookup) {
-        this.neurons = lookup != null;
         this.select = select;
         this.orderBy = orderBy;
         this.lookup = lookup;
@@ -88,7 +85,7 @@ public final class StagedTable implements AutoCloseable {
     }
 
     private void check(boolean neuronRows) {
-        if (neurons != neuronRows) {
+        if ((lookup != null) != neuronRows) {
             throw new IllegalStateException("this table stages other rows");
         }
         if (appender == null) {
@@ -105,16 +102,17 @@ public final class StagedTable implements AutoCloseable {
      * of it) and drops the table.
      */
     void writeTo(Path target) throws IOException {
-        Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+        Path staging = TraceStore.stagingFor(target);
         try {
             if (lookup != null) {
                 // before the Parquet file, whose presence means the layer is stored
-                lookup.finish((int) rows, TraceStore.lookupFileOf(target));
+                lookup.finish((int) rows);
             }
             appender.close();
             appender = null;
             try (Statement s = connection.createStatement()) {
-                // small row groups: a lookup of one neuron reads one group, found by the neuron's min/max statistics
+                // row groups of 2048 rows, not DuckDB's 122880: a query for some neurons of a wide layer (by
+                // neuron, the sort key) skips the other groups by their min/max statistics
                 s.execute("COPY (SELECT " + select + " FROM " + table + " ORDER BY " + orderBy + ") TO "
                         + Duck.literal(staging.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
                         + ROW_GROUP + ")");
@@ -128,7 +126,7 @@ public final class StagedTable implements AutoCloseable {
         }
     }
 
-    /** Rows per Parquet row group (DuckDB's vector size; smaller groups are not written smaller). */
+    /** Rows per Parquet row group (DuckDB's vector size; DuckDB writes no smaller groups whatever is asked). */
     static final int ROW_GROUP = 2048;
 
     /** The staged neuron rows as records again (for the dead-letter topic when their epoch is given up). */

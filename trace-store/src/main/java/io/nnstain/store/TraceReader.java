@@ -19,9 +19,6 @@ import java.util.Optional;
 /** Reads the stored trace with DuckDB: one neuron, a layer or an epoch as JSON, a whole run as CSV or JSON lines. */
 public final class TraceReader {
 
-    /** Columns of an exported or looked-up row, epoch first. */
-    public static final String COLUMNS = TraceTables.NEURON_ROW;
-
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final TraceStore store;
@@ -108,11 +105,12 @@ public final class TraceReader {
 
     /** {@code read_parquet} of some files, their columns matched by name (older files lack newer columns). */
     private static String parquet(List<Path> files) {
-        StringBuilder list = new StringBuilder();
-        for (Path f : files) {
-            list.append(list.length() == 0 ? "" : ", ").append(Duck.literal(f.toString()));
-        }
-        return "read_parquet([" + list + "], union_by_name = true, hive_partitioning = false)";
+        return "read_parquet(" + sqlList(files) + ", union_by_name = true, hive_partitioning = false)";
+    }
+
+    /** Paths as a SQL list of string literals: {@code ['a', 'b']}. */
+    private static String sqlList(List<Path> files) {
+        return files.stream().map(f -> Duck.literal(f.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     /** The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). */
@@ -164,17 +162,17 @@ public final class TraceReader {
                     throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds neuron " + n
                             + " of layer " + l + ", outside the run's topology");
                 }
-                classMeans[l][n] = floats(rs.getArray("class_means"));
+                classMeans[l][n] = TraceTables.floats(rs.getArray("class_means"));
                 if (classMeans[l][n].length != classes) {
                     throw new IllegalStateException("neuron " + n + " of layer " + l + " has "
                             + classMeans[l][n].length + " class means; the run has " + classes + " classes");
                 }
                 if (l > 0) {
-                    weights[l][n] = floats(rs.getArray("weights"));
+                    weights[l][n] = TraceTables.floats(rs.getArray("weights"));
                     bias[l][n] = rs.getFloat("bias");
                     gradBias[l][n] = rs.getFloat("grad_bias");
                     if (hasGradients && rs.getArray("grad_weight_mean") != null) {
-                        gradWeights[l][n] = floats(rs.getArray("grad_weight_mean"));
+                        gradWeights[l][n] = TraceTables.floats(rs.getArray("grad_weight_mean"));
                         gradientsSeen = true;
                     }
                 }
@@ -212,19 +210,19 @@ public final class TraceReader {
         float[][][] means = new float[es.length][width][];
         float[][] change = new float[es.length][width];
         java.util.Map<String, Integer> row = new java.util.HashMap<>();
-        StringBuilder files = new StringBuilder();
+        List<Path> files = new ArrayList<>();
         for (int i = 0; i < es.length; i++) {
             Path file = store.layerFiles(run.runId(), es[i], layer).files().get(0);
             row.put(file.toString(), i);
-            files.append(i == 0 ? "" : ", ").append(Duck.literal(file.toString()));
+            files.add(file);
             java.util.Arrays.fill(act[i], Float.NaN);
             java.util.Arrays.fill(change[i], Float.NaN);
         }
         if (es.length == 0) {
             return new LayerHistory(layer, es, act, means, change);
         }
-        String sql = "SELECT filename, neuron, act_mean, class_means, weight_change FROM read_parquet([" + files
-                + "], filename = true, union_by_name = true, hive_partitioning = false) WHERE layer_index = " + l;
+        String sql = "SELECT filename, neuron, act_mean, class_means, weight_change FROM read_parquet(" + sqlList(files)
+                + ", filename = true, union_by_name = true, hive_partitioning = false) WHERE layer_index = " + l;
         Connection c = borrow();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -234,7 +232,7 @@ public final class TraceReader {
                     continue;
                 }
                 act[i][n] = rs.getFloat(3);
-                means[i][n] = floats(rs.getArray(4));
+                means[i][n] = TraceTables.floats(rs.getArray(4));
                 float w = rs.getFloat(5);
                 change[i][n] = rs.wasNull() ? Float.NaN : w;
             }
@@ -254,19 +252,6 @@ public final class TraceReader {
      */
     public record LayerHistory(String layer, int[] epochs, float[][] actMean, float[][][] classMeans,
             float[][] weightChange) {
-    }
-
-    private static float[] floats(java.sql.Array array) throws SQLException {
-        if (array == null) {
-            return new float[0];
-        }
-        Object[] values = (Object[]) array.getArray();
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            // NULL only in traces stored before non-finite numbers were kept as they are: read as NaN
-            out[i] = values[i] == null ? Float.NaN : ((Number) values[i]).floatValue();
-        }
-        return out;
     }
 
     /**
@@ -309,16 +294,14 @@ public final class TraceReader {
         if (epochs.isEmpty()) {
             throw new IllegalStateException("run " + run + " has no assembled epoch yet");
         }
-        StringBuilder files = new StringBuilder();
+        List<Path> files = new ArrayList<>();
         for (int e : epochs) {
-            for (Path f : store.epochFiles(run, e).files()) {
-                files.append(files.length() == 0 ? "" : ", ").append(Duck.literal(f.toString()));
-            }
+            files.addAll(store.epochFiles(run, e).files());
         }
         Path staging = out.resolveSibling("." + out.getFileName() + ".staging");
         // the epoch from each file's folder (epoch=<e>), only complete epochs' files
-        String from = " FROM read_parquet([" + files
-                + "], hive_partitioning = true, hive_types = {epoch: INTEGER}, union_by_name = true)";
+        String from = " FROM read_parquet(" + sqlList(files)
+                + ", hive_partitioning = true, hive_types = {epoch: INTEGER}, union_by_name = true)";
         try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
             String select = "SELECT " + columnsOf(s, from) + from + " ORDER BY epoch, layer_index, neuron";
             if (format == Format.CSV) {

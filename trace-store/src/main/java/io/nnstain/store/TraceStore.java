@@ -103,12 +103,7 @@ public final class TraceStore {
         if (Files.exists(legacy)) {
             return new EpochFiles(List.of(legacy), true);
         }
-        try (Stream<Path> s = Files.list(epochDir(runId, epoch))) {
-            return new EpochFiles(s.filter(p -> p.getFileName().toString().matches("neurons-[A-Za-z0-9_]+\\.parquet"))
-                    .sorted().toList(), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not list " + epochDir(runId, epoch), e);
-        }
+        return new EpochFiles(layerFilesIn(epochDir(runId, epoch)).sorted().toList(), false);
     }
 
     /** The file holding a layer of a complete epoch, and whether it holds the whole epoch (before 0.2.0). */
@@ -116,6 +111,19 @@ public final class TraceStore {
         Path legacy = epochDir(runId, epoch).resolve(LEGACY_NEURONS_FILE);
         return Files.exists(legacy) ? new EpochFiles(List.of(legacy), true)
                 : new EpochFiles(List.of(layerFile(runId, epoch, layer)), false);
+    }
+
+    /** The layers' Parquet files in an epoch's folder, complete epoch or not; none when there is no folder. */
+    private static Stream<Path> layerFilesIn(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> LAYER_FILE.matcher(p.getFileName().toString()).matches())
+                    .toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
     }
 
     /** An epoch is complete when its marker (or, before 0.2.0, its one neurons file) is there. */
@@ -126,17 +134,9 @@ public final class TraceStore {
 
     /** Layers of an epoch stored so far, complete epoch or not (by name). */
     public java.util.Set<String> storedLayers(String runId, int epoch) {
-        Path dir = epochDir(runId, epoch);
-        if (!Files.isDirectory(dir)) {
-            return java.util.Set.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> LAYER_FILE.matcher(p.getFileName().toString()))
-                    .filter(java.util.regex.Matcher::matches)
-                    .map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not list " + dir, e);
-        }
+        return layerFilesIn(epochDir(runId, epoch)).map(p -> LAYER_FILE.matcher(p.getFileName().toString()))
+                .filter(java.util.regex.Matcher::matches).map(m -> m.group(1))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static final Pattern LAYER_FILE = Pattern.compile("neurons-([A-Za-z0-9_]+)\\.parquet");
@@ -148,9 +148,8 @@ public final class TraceStore {
      * @param classes class means of each neuron
      */
     public StagedTable stageNeurons(String runId, int epoch, String layer, int inputs, int classes) {
-        Path file = layerFile(runId, epoch, layer);
         return new StagedTable(TraceTables.layerStaging(inputs, classes), TraceTables.layerSelect(runId, layer), "neuron",
-                new LayerLookup.Writer(file.getParent(), lookupFileOf(file).getFileName().toString()));
+                new LayerLookup.Writer(lookupFile(runId, epoch, layer)));
     }
 
     /** A table to stage an epoch's batch rows in while they arrive. */
@@ -158,15 +157,12 @@ public final class TraceStore {
         return new StagedTable(TraceTables.BATCH, "*", "batch, layer_index", null);
     }
 
-    /** The lookup file beside a layer's Parquet file: {@code neurons-<layer>.lookup}. */
-    static Path lookupFileOf(Path layerFile) {
-        String name = layerFile.getFileName().toString();
-        return layerFile.resolveSibling(name.substring(0, name.length() - ".parquet".length()) + ".lookup");
-    }
-
-    /** The lookup file of a stored layer ({@link LayerLookup}); absent in traces stored before 0.2.0. */
+    /**
+     * The lookup file beside a layer's Parquet file, {@code neurons-<layer>.lookup} ({@link LayerLookup});
+     * absent in traces stored before 0.2.0.
+     */
     public Path lookupFile(String runId, int epoch, String layer) {
-        return lookupFileOf(layerFile(runId, epoch, layer));
+        return layerFile(runId, epoch, layer).resolveSibling("neurons-" + layer + ".lookup");
     }
 
     /** Writes a staged layer of an epoch to its file (the table is dropped). */
@@ -330,7 +326,7 @@ public final class TraceStore {
     private void writeJsonAtomically(Path target, JsonNode value) {
         try {
             Files.createDirectories(target.getParent());
-            Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+            Path staging = stagingFor(target);
             try {
                 json.writerWithDefaultPrettyPrinter().writeValue(staging.toFile(), value);
                 moveAtomically(staging, target);
@@ -340,6 +336,11 @@ public final class TraceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + target, e);
         }
+    }
+
+    /** A hidden file beside {@code target} to write it in before {@link #moveAtomically} puts it in place. */
+    static Path stagingFor(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
     }
 
     static void moveAtomically(Path from, Path to) throws IOException {

@@ -5,7 +5,6 @@ import io.nnstain.schemas.avro.NeuronSnapshot;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -35,10 +34,6 @@ public final class TraceTables {
     public static final List<Column> BATCH = List.of(new Column("run_id", "VARCHAR"), new Column("batch", "INTEGER"),
             new Column("layer", "VARCHAR"), new Column("layer_index", "INTEGER"), new Column("batch_size", "INTEGER"),
             new Column("loss", "DOUBLE"), new Column("neuron_means", "FLOAT[]"), new Column("zero_fraction", "FLOAT"));
-
-    /** The neuron columns as readers see them, epoch first (the run id left out): a lookup's or export's row. */
-    public static final String NEURON_ROW = "epoch, " + NEURON.stream().map(Column::name).filter(n -> !n.equals("run_id"))
-            .collect(Collectors.joining(", "));
 
     private TraceTables() {
     }
@@ -156,13 +151,21 @@ public final class TraceTables {
     }
 
     private static List<Float> list(Array array) throws SQLException {
+        return array == null ? null : new io.nnstain.schemas.serde.NeuronSnapshotDecoder.Floats(floats(array));
+    }
+
+    /**
+     * A stored FLOAT[] as floats, empty for a NULL array; a NULL element (only in traces stored before
+     * non-finite numbers were kept as they are) reads as NaN.
+     */
+    static float[] floats(Array array) throws SQLException {
         if (array == null) {
-            return null;
+            return new float[0];
         }
         Object[] values = (Object[]) array.getArray();
-        List<Float> out = new ArrayList<>(values.length);
-        for (Object v : values) {
-            out.add(v == null ? Float.NaN : ((Number) v).floatValue());
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i] == null ? Float.NaN : ((Number) values[i]).floatValue();
         }
         return out;
     }

@@ -123,10 +123,10 @@ public final class EpochAssembler {
             return finished(finished, now);
         }
         if (record instanceof NeuronSnapshot s) {
-            return offer(s, encoded, s.getRunId(), s.getEpoch(), partition, offset, now, shape -> shape.problem(s));
+            return offer(s, encoded, s.getRunId(), s.getEpoch(), partition, offset, now);
         }
         if (record instanceof BatchSnapshot b) {
-            return offer(b, null, b.getRunId(), b.getEpoch(), partition, offset, now, shape -> shape.problem(b));
+            return offer(b, null, b.getRunId(), b.getEpoch(), partition, offset, now);
         }
         if (record instanceof EpochSealed sealed) {
             store.runDir(sealed.getRunId()); // a malformed run id is refused before anything else
@@ -139,8 +139,7 @@ public final class EpochAssembler {
                 return Outcome.assembled(announce(sealed, store.epochDir(sealed.getRunId(), sealed.getEpoch()),
                         sum(sealed.getSnapshotsPerLayer())));
             }
-            return offer(sealed, null, sealed.getRunId(), sealed.getEpoch(), partition, offset, now,
-                    shape -> shape.problem(sealed));
+            return offer(sealed, null, sealed.getRunId(), sealed.getEpoch(), partition, offset, now);
         }
         return Outcome.rejected(record, record.getClass().getSimpleName() + " is not a trace record");
     }
@@ -210,14 +209,13 @@ public final class EpochAssembler {
     }
 
     private Outcome offer(SpecificRecord record, byte[] encoded, String run, int epoch, TopicPartition partition,
-            long offset, long now,
-            java.util.function.Function<RunShape, String> check) {
+            long offset, long now) {
         if (!shapes.containsKey(run)) {
             store.runDir(run); // a malformed run id is refused before anything else (a known run's id is fine)
         }
         Optional<RunShape> shape = shape(run);
         if (shape.isPresent()) {
-            String problem = check.apply(shape.get());
+            String problem = problem(shape.get(), record);
             if (problem != null) {
                 return Outcome.rejected(record, problem);
             }

@@ -271,16 +271,9 @@ public class TraceResource {
         if (cached != null && cached.modified() == modified) {
             return cached;
         }
-        JsonNode started = started(run);
-        List<String> layers = new ArrayList<>();
-        List<Integer> widths = new ArrayList<>();
-        started.path("topology").path("layers").forEach(l -> {
-            layers.add(l.path("name").asText());
-            widths.add(l.path("width").asInt());
-        });
-        List<Integer> scanned = new ArrayList<>();
-        started.path("scanned_epochs").forEach(e -> scanned.add(e.asInt()));
-        RunFacts read = new RunFacts(List.copyOf(layers), List.copyOf(widths), List.copyOf(scanned), modified);
+        io.nnstain.store.StoredRun started = io.nnstain.store.StoredRun.of(started(run));
+        RunFacts read = new RunFacts(List.copyOf(started.layerNames()),
+                java.util.Arrays.stream(started.widths()).boxed().toList(), List.copyOf(started.scannedEpochs()), modified);
         facts.put(run, read);
         return read;
     }
