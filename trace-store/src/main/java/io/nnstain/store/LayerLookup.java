@@ -61,6 +61,45 @@ public final class LayerLookup {
         }
     }
 
+    /** What {@link #forEach} hands each stored record to. */
+    @FunctionalInterface
+    interface RecordHandler {
+        void handle(int neuron, byte[] encoded) throws IOException;
+    }
+
+    /**
+     * Hands every stored record to {@code handler}, by neuron, one read each: a whole layer is never in memory
+     * at once. Neurons the layer has no record for are skipped.
+     */
+    static void forEach(Path file, RecordHandler handler) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer footer = ByteBuffer.allocate(FOOTER);
+            readFully(ch, footer, size - FOOTER);
+            if (!Arrays.equals(Arrays.copyOfRange(footer.array(), Integer.BYTES, FOOTER), MAGIC)) {
+                throw new IOException(file + " is not a lookup file (no " + new String(MAGIC, StandardCharsets.US_ASCII)
+                        + " at its end)");
+            }
+            int width = footer.getInt(0);
+            long indexAt = size - FOOTER - (long) width * ENTRY;
+            ByteBuffer index = ByteBuffer.allocate(width * ENTRY);
+            readFully(ch, index, indexAt);
+            for (int n = 0; n < width; n++) {
+                long start = index.getLong(n * ENTRY);
+                int length = index.getInt(n * ENTRY + Long.BYTES);
+                if (length == 0) {
+                    continue;
+                }
+                if (length < 0 || start < 0 || start + length > indexAt) {
+                    throw new IOException(file + " has a broken index entry for neuron " + n);
+                }
+                ByteBuffer bytes = ByteBuffer.allocate(length);
+                readFully(ch, bytes, start);
+                handler.handle(n, bytes.array());
+            }
+        }
+    }
+
     private static void readFully(FileChannel ch, ByteBuffer buffer, long position) throws IOException {
         if (position < 0) {
             throw new IOException("a lookup file too short to hold its footer");

@@ -16,6 +16,14 @@ public record StoredEpoch(int epoch, float[][][] classMeans, float[][][] weights
         float[][][] gradWeightMean, float[][] gradBias) {
 
     /**
+     * The epoch's weights and biases alone, without its class means and gradients: what the next epoch's loss
+     * contributions need of it, at about half the memory.
+     */
+    public StoredEpoch parametersOnly() {
+        return new StoredEpoch(epoch, new float[0][][], weights, bias, null, null);
+    }
+
+    /**
      * Null when every weight, bias and class mean is finite; otherwise the first layer, input to output, that
      * holds a NaN or an infinity, and where (a diverged run's last epoch: nothing in it can be analysed).
      */

@@ -3,6 +3,7 @@ package io.nnstain.store;
 import io.nnstain.schemas.avro.NeuronSnapshot;
 import io.nnstain.schemas.serde.AvroJson;
 import io.nnstain.schemas.serde.AvroSerde;
+import io.nnstain.schemas.serde.NeuronSnapshotDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -113,10 +114,42 @@ public final class TraceReader {
         return files.stream().map(f -> Duck.literal(f.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
-    /** The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). */
+    /**
+     * The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). Read once and
+     * again only when run.json changes: it carries the probe set (up to a million numbers), too much to parse
+     * for every request. The {@value #RUNS_KEPT} runs read last are kept, so the memory this takes does not grow
+     * with the number of runs stored.
+     */
     public Optional<StoredRun> run(String run) {
-        return store.readJson(run, "run.json").map(StoredRun::of);
+        Path file = store.runDir(run).resolve("run.json");
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            runs.remove(run);
+            return Optional.empty();
+        }
+        KeptRun kept = runs.get(run);
+        if (kept != null && kept.modified() == modified) {
+            return Optional.of(kept.run());
+        }
+        Optional<StoredRun> read = store.readJson(run, "run.json").map(StoredRun::of);
+        read.ifPresent(r -> runs.put(run, new KeptRun(r, modified)));
+        return read;
     }
+
+    static final int RUNS_KEPT = 32;
+
+    private record KeptRun(StoredRun run, long modified) {
+    }
+
+    private final java.util.Map<String, KeptRun> runs = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, KeptRun> eldest) {
+                    return size() > RUNS_KEPT;
+                }
+            });
 
     /**
      * Every neuron of a stored epoch as arrays (weights, biases, class means; mean gradients where the trace
@@ -144,7 +177,14 @@ public final class TraceReader {
         if (!store.hasEpoch(run.runId(), epoch)) {
             throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " is not stored");
         }
-        List<Path> file = store.epochFiles(run.runId(), epoch).files();
+        TraceStore.EpochFiles files = store.epochFiles(run.runId(), epoch);
+        if (!files.wholeEpoch() && run.layerNames().stream()
+                .allMatch(l -> Files.isRegularFile(store.lookupFile(run.runId(), epoch, l)))) {
+            // from the lookup files: the records as published, decoded straight into arrays one at a time (no
+            // DuckDB buffers, no boxed numbers); the Parquet files below are the same values
+            return epochFromLookups(run, epoch, classMeans, weights, bias, gradWeights, gradBias);
+        }
+        List<Path> file = files.files();
         // every column, so that traces from before grad_weight_mean was recorded read too
         String sql = "SELECT * FROM " + parquet(file);
         int rows = 0;
@@ -190,6 +230,60 @@ public final class TraceReader {
         }
         return gradientsSeen ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
                 : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+    }
+
+    private StoredEpoch epochFromLookups(StoredRun run, int epoch, float[][][] classMeans, float[][][] weights,
+            float[][] bias, float[][][] gradWeights, float[][] gradBias) {
+        boolean[] gradientsSeen = {false};
+        int rows = 0;
+        for (int l = 0; l < run.layerCount(); l++) {
+            int layer = l;
+            Path lookup = store.lookupFile(run.runId(), epoch, run.layerNames().get(l));
+            int[] read = {0};
+            try {
+                LayerLookup.forEach(lookup, (n, bytes) -> {
+                    NeuronSnapshot s = snapshot(bytes);
+                    if (n >= run.widths()[layer] || s.getNeuron() != n || s.getLayerIndex() != layer) {
+                        throw new IllegalStateException(lookup + " holds neuron " + s.getNeuron() + " of layer "
+                                + s.getLayerIndex() + " at neuron " + n + " of layer " + layer + " (width "
+                                + run.widths()[layer] + ")");
+                    }
+                    classMeans[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getClassMeans());
+                    if (classMeans[layer][n].length != run.classCount()) {
+                        throw new IllegalStateException("neuron " + n + " of layer " + layer + " has "
+                                + classMeans[layer][n].length + " class means; the run has " + run.classCount() + " classes");
+                    }
+                    if (layer > 0) {
+                        weights[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getWeights());
+                        bias[layer][n] = s.getBias() == null ? 0f : s.getBias(); // as JDBC reads a NULL
+                        gradBias[layer][n] = s.getGradBias() == null ? 0f : s.getGradBias();
+                        if (s.getGradWeightMean() != null) {
+                            gradWeights[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getGradWeightMean());
+                            gradientsSeen[0] = true;
+                        }
+                    }
+                    read[0]++;
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + lookup, e);
+            }
+            rows += read[0];
+        }
+        int expected = java.util.Arrays.stream(run.widths()).sum();
+        if (rows != expected) {
+            throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds " + rows
+                    + " neurons; the topology has " + expected);
+        }
+        return gradientsSeen[0] ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
+                : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+    }
+
+    private static final ThreadLocal<NeuronSnapshotDecoder> DECODER = ThreadLocal.withInitial(NeuronSnapshotDecoder::new);
+
+    /** A stored record: the current schema decoded straight into arrays, any other through Avro's reader. */
+    private static NeuronSnapshot snapshot(byte[] bytes) {
+        NeuronSnapshot fast = DECODER.get().decode(bytes);
+        return fast != null ? fast : SERDE.get().decode(bytes, NeuronSnapshot.class);
     }
 
     /**

@@ -86,6 +86,26 @@ class TraceStoreLayoutTest {
     }
 
     @Test
+    void shouldReadAnEpochFromTheLookupFilesAsFromTheParquetFiles() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        store.writeEpoch(sealed(2), neurons(2, new SplittableRandom(11)), List.of());
+        TraceReader reader = new TraceReader(store);
+        StoredEpoch fromLookups = reader.epoch(run(), 2);
+        for (String layer : NAMES) {
+            Files.delete(store.lookupFile("warm-up", 2, layer));
+        }
+        StoredEpoch fromParquet = reader.epoch(run(), 2);
+        assertEquals(java.util.Arrays.deepToString(fromParquet.classMeans()),
+                java.util.Arrays.deepToString(fromLookups.classMeans()));
+        assertEquals(java.util.Arrays.deepToString(fromParquet.weights()), java.util.Arrays.deepToString(fromLookups.weights()));
+        assertEquals(java.util.Arrays.deepToString(fromParquet.bias()), java.util.Arrays.deepToString(fromLookups.bias()));
+        assertEquals(java.util.Arrays.deepToString(fromParquet.gradWeightMean()),
+                java.util.Arrays.deepToString(fromLookups.gradWeightMean()));
+        assertEquals(java.util.Arrays.deepToString(fromParquet.gradBias()), java.util.Arrays.deepToString(fromLookups.gradBias()));
+        assertTrue(fromLookups.weights()[1][3].length == 3 && fromLookups.gradWeightMean() != null);
+    }
+
+    @Test
     void shouldAnswerALookupFromTheLookupFileAsFromTheParquetFile() throws Exception {
         TraceStore store = new TraceStore(dir);
         store.writeEpoch(sealed(2), neurons(2, new SplittableRandom(8)), List.of());

@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class EpochAnalysis {
 
-    /** The pathways found, and the snapshot that publishes them. */
+    /** The pathways found, and the snapshot that publishes them (null where only the pathways are kept). */
     public record Result(List<Pathway> pathways, StructureSnapshot snapshot) {
     }
 

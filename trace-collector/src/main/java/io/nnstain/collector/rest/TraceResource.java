@@ -252,33 +252,14 @@ public class TraceResource {
     }
 
     /** What a lookup checks of a run's RunStarted: layers, widths, scanned epochs (all empty before it came). */
-    record RunFacts(List<String> layers, List<Integer> widths, List<Integer> scannedEpochs, long modified) {
+    record RunFacts(List<String> layers, List<Integer> widths, List<Integer> scannedEpochs) {
     }
 
-    /**
-     * A run's facts, read from run.json once and again only when the file changes: run.json carries the probe
-     * set (up to a million numbers), far too much to parse for every lookup.
-     */
+    /** A run's layers, widths and scanned epochs (empty before its run.json is stored). */
     private RunFacts facts(String run) {
-        java.nio.file.Path file = store.runDir(run).resolve("run.json");
-        long modified;
-        try {
-            modified = Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            return new RunFacts(List.of(), List.of(), List.of(), -1);
-        }
-        RunFacts cached = facts.get(run);
-        if (cached != null && cached.modified() == modified) {
-            return cached;
-        }
-        io.nnstain.store.StoredRun started = io.nnstain.store.StoredRun.of(started(run));
-        RunFacts read = new RunFacts(List.copyOf(started.layerNames()),
-                java.util.Arrays.stream(started.widths()).boxed().toList(), List.copyOf(started.scannedEpochs()), modified);
-        facts.put(run, read);
-        return read;
+        return reader.run(run).map(r -> new RunFacts(r.layerNames(), java.util.Arrays.stream(r.widths()).boxed().toList(),
+                r.scannedEpochs())).orElse(new RunFacts(List.of(), List.of(), List.of()));
     }
-
-    private final java.util.Map<String, RunFacts> facts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Response error(int status, String message) {
         ObjectNode node = json.createObjectNode();

@@ -15,9 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the pictures are drawn from, read from the trace store: the collector's run.json and epochs, and the
@@ -31,8 +29,6 @@ public class RunData {
 
     private final TraceStore store;
     private final TraceReader reader;
-    /** run.json never changes once written; the digits probe set makes it worth keeping. */
-    private final Map<String, StoredRun> runs = new ConcurrentHashMap<>();
 
     @jakarta.inject.Inject
     public RunData(VizConfig config) {
@@ -57,13 +53,7 @@ public class RunData {
         if (id == null || !TraceStore.RUN_ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        StoredRun cached = runs.get(id);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<StoredRun> run = reader.run(id);
-        run.ifPresent(r -> runs.put(id, r));
-        return run;
+        return reader.run(id);
     }
 
     /** Epochs whose structures the analyzer has stored, ascending. */
