@@ -26,8 +26,9 @@ import org.jboss.logging.Logger;
  * changes in place) and hands the layers' outputs over; everything else — one copy per layer to Java,
  * statistics, snapshots, encoding, publishing — runs on a reducer thread while training goes on. Work is
  * handed over in chunks of {@link #CHUNK} tasks (two per batch; waking the reducer for every batch cost more
- * than the work); chunks run in order, and at most {@link #MAX_PENDING} wait, so a slow sink slows training
- * instead of filling memory.
+ * than the work); chunks run in order, and at most {@link #MAX_PENDING} wait, and gradient copies not yet
+ * added up take at most {@link #GRADIENT_BUDGET_KIB}, so a slow sink or a wide network slows training instead
+ * of filling memory.
  */
 public final class Probe implements AutoCloseable {
 
@@ -46,6 +47,12 @@ public final class Probe implements AutoCloseable {
     private final NDManager manager;
     private final ExecutorService reducer;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
+    /**
+     * KiB of gradient copies handed over and not yet added up: a wide network's are megabytes a batch (7.4 MB on
+     * 784-1024-1024-10), so chunks of batches alone would hold hundreds of MB; past this the training thread waits.
+     */
+    static final int GRADIENT_BUDGET_KIB = 64 * 1024;
+    private final Semaphore gradientBudget = new Semaphore(GRADIENT_BUDGET_KIB);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Runnable> local = new ArrayList<>();
     private float[] rowsBuffer = new float[0]; // reducer thread only
@@ -135,6 +142,12 @@ public final class Probe implements AutoCloseable {
      */
     public void gradients(NDArray[] weightGradients, NDArray[] biasGradients) {
         long start = System.nanoTime();
+        long values = 0;
+        for (int l = 0; l < weightGradients.length; l++) {
+            values += weightGradients[l].size() + biasGradients[l].size();
+        }
+        int kib = (int) Math.min(GRADIENT_BUDGET_KIB, (values * Float.BYTES + 1023) / 1024);
+        reserveGradients(kib);
         float[][] gw = new float[weightGradients.length][];
         float[][] gb = new float[biasGradients.length][];
         for (int l = 0; l < gw.length; l++) {
@@ -142,8 +155,33 @@ public final class Probe implements AutoCloseable {
             gb[l] = HostCopy.copy(biasGradients[l]);
         }
         EpochAccumulator acc = current;
-        queue(() -> acc.addGradients(gw, gb, widths));
+        queue(() -> {
+            try {
+                acc.addGradients(gw, gb, widths);
+            } finally {
+                gradientBudget.release(kib);
+            }
+        });
         probeNanos += System.nanoTime() - start;
+    }
+
+    /**
+     * Waits until the gradient copies not yet added up leave room for {@code kib} more; hands over what is
+     * collected first, so that the reducer can free it. Rethrows a reducer failure instead of waiting for ever.
+     */
+    private void reserveGradients(int kib) {
+        if (gradientBudget.tryAcquire(kib)) {
+            return;
+        }
+        handOver();
+        try {
+            while (!gradientBudget.tryAcquire(kib, 100, TimeUnit.MILLISECONDS)) {
+                rethrow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the probe", e);
+        }
     }
 
     /** Seals the current scanned epoch: snapshots of all neurons, then EpochSealed (training thread). */
