@@ -104,6 +104,7 @@ public final class StackLauncher {
                 throw new IllegalStateException(layout.app(service) + " is missing: build with ./mvnw -DskipTests install"
                         + " (bin/nnstain does this on first use)");
             }
+            heap(service); // a heap set wrongly is said before anything starts
         }
         try {
             Files.createDirectories(layout.logs());
@@ -242,10 +243,32 @@ public final class StackLauncher {
     /**
      * The most heap a service may take: the collector streams each layer through DuckDB (outside the heap) and
      * stays within 512 MB on a 784-1024-1024-10 network (docs/benchmarks.md); the others hold a run's arrays.
+     * {@code NNSTAIN_<SERVICE>_HEAP} (e.g. {@code NNSTAIN_ANALYZER_SERVICE_HEAP=4g}) sets another, for networks
+     * wider than that.
      */
     public static String heap(String service) {
-        return service.equals("trace-collector") ? "512m" : "2g";
+        return heap(service, System::getenv);
     }
+
+    static String heap(String service, java.util.function.UnaryOperator<String> environment) {
+        String variable = heapVariable(service);
+        String set = environment.apply(variable);
+        if (set != null && !set.isBlank()) {
+            if (!set.strip().matches("[1-9][0-9]*[kKmMgG]")) {
+                throw new IllegalArgumentException(variable + "='" + set + "' is not a heap size; accepted: a whole"
+                        + " number with k, m or g, as java's -Xmx takes it, e.g. 1g or 768m");
+            }
+            return set.strip();
+        }
+        return DEFAULT_HEAPS.getOrDefault(service, "2g");
+    }
+
+    /** The environment variable that sets a service's heap. */
+    public static String heapVariable(String service) {
+        return "NNSTAIN_" + service.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_HEAP";
+    }
+
+    private static final Map<String, String> DEFAULT_HEAPS = Map.of("trace-collector", "512m");
 
     public void awaitReady(String service, String url, Process process, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
