@@ -129,6 +129,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         command.add("-Xms128m");
         command.add("-Xmx768m");
         command.add("-XX:+UseSerialGC");
+        // C1 only: the broker's C2 compiling took ~5 of the 50-57 CPU seconds that a stack's start cost on two
+        // cores, and ingest measured the same without it (docs/benchmarks.md, "Wide network, memory and start")
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
         command.add(brokerClasspath());
