@@ -340,7 +340,36 @@ public final class TraceStore {
 
     /** A hidden file beside {@code target} to write it in before {@link #moveAtomically} puts it in place. */
     static Path stagingFor(Path target) {
-        return target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+        return target.resolveSibling("." + target.getFileName() + STAGING + UUID.randomUUID());
+    }
+
+    private static final String STAGING = ".staging-";
+
+    /**
+     * Deletes the staging files that a writer killed mid-write left in epoch folders (a layer's Parquet or
+     * lookup file, batches, an epoch's JSON), once they are {@code olderThan} old: their records are read again
+     * from Kafka, so nothing of value is lost, only disk. A younger file may be another collector's, still
+     * being written. Returns how many were deleted.
+     */
+    public int removeStaleStaging(java.time.Duration olderThan) {
+        Path runs = root.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return 0;
+        }
+        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        int removed = 0;
+        try (Stream<Path> files = Files.find(runs, 3, (p, a) -> a.isRegularFile()
+                && p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(STAGING)
+                && p.getParent().getFileName().toString().startsWith("epoch=") && a.lastModifiedTime().toMillis() < cutoff)) {
+            for (Path p : files.toList()) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove stale staging files under " + runs, e);
+        }
+        return removed;
     }
 
     static void moveAtomically(Path from, Path to) throws IOException {

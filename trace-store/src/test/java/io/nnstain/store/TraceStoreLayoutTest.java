@@ -106,6 +106,31 @@ class TraceStoreLayoutTest {
     }
 
     @Test
+    void shouldRemoveOnlyStagingFilesOldEnoughToBeLeftByAStoppedWriter() throws Exception {
+        TraceStore store = new TraceStore(dir);
+        store.writeEpoch(sealed(1), neurons(1, new SplittableRandom(3)), List.of());
+        Path epochDir = store.epochDir("warm-up", 1);
+        Path stale = TraceStore.stagingFor(store.layerFile("warm-up", 1, "hidden_1"));
+        Path fresh = TraceStore.stagingFor(store.lookupFile("warm-up", 1, "output"));
+        Files.writeString(stale, "half a layer");
+        Files.writeString(fresh, "a layer being written");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        List<String> before;
+        try (var files = Files.list(epochDir)) {
+            before = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(1, store.removeStaleStaging(java.time.Duration.ofHours(1)));
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(fresh));
+        try (var files = Files.list(epochDir)) {
+            List<String> after = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(before.stream().filter(n -> !n.equals(stale.getFileName().toString())).toList(), after);
+        }
+        assertTrue(store.hasEpoch("warm-up", 1));
+        assertEquals(0, new TraceStore(dir.resolve("empty")).removeStaleStaging(java.time.Duration.ZERO));
+    }
+
+    @Test
     void shouldAnswerALookupFromTheLookupFileAsFromTheParquetFile() throws Exception {
         TraceStore store = new TraceStore(dir);
         store.writeEpoch(sealed(2), neurons(2, new SplittableRandom(8)), List.of());

@@ -117,11 +117,19 @@ public class TraceConsumer extends ConsumerLoop {
         stop();
     }
 
+    /** Staging files older than this are an earlier collector's, killed mid-write (a layer arrives in minutes). */
+    static final Duration STALE_STAGING = Duration.ofHours(1);
+
     @Override
     protected void beforeConsuming() {
         // DuckDB's start and the JIT's compiling of the write path: paid before the first epoch, not during it
         status("warming up");
         io.nnstain.store.Duck.limitMemory(config.stagingMemory(), store.dataDir().resolve(".staging"));
+        int stale = store.removeStaleStaging(STALE_STAGING);
+        if (stale > 0) {
+            LOG.infof("removed %d staging files older than %s left by an earlier collector that stopped mid-write",
+                    stale, STALE_STAGING);
+        }
         long start = System.nanoTime();
         io.nnstain.store.StoreWarmup.run(30, start + WARM_UP_BUDGET.toNanos());
         LOG.infof("warmed up in %.0f ms", (System.nanoTime() - start) / 1e6);
