@@ -117,8 +117,8 @@ public final class TraceReader {
     /**
      * The run's RunStarted as stored, typed; empty when the collector has not stored it (yet). Read once and
      * again only when run.json changes: it carries the probe set (up to a million numbers), too much to parse
-     * for every request. The {@value #RUNS_KEPT} runs read last are kept, so the memory this takes does not grow
-     * with the number of runs stored.
+     * for every request. At most {@value #RUNS_KEPT} runs are kept, so the memory this takes does not grow with
+     * the number of runs stored.
      */
     public Optional<StoredRun> run(String run) {
         Path file = store.runDir(run).resolve("run.json");
@@ -134,7 +134,13 @@ public final class TraceReader {
             return Optional.of(kept.run());
         }
         Optional<StoredRun> read = store.readJson(run, "run.json").map(StoredRun::of);
-        read.ifPresent(r -> runs.put(run, new KeptRun(r, modified)));
+        read.ifPresent(r -> {
+            runs.put(run, new KeptRun(r, modified));
+            if (runs.size() > RUNS_KEPT) {
+                // another run goes, whichever comes first: it is parsed again when asked for
+                runs.keySet().stream().filter(k -> !k.equals(run)).findFirst().ifPresent(runs::remove);
+            }
+        });
         return read;
     }
 
@@ -143,13 +149,8 @@ public final class TraceReader {
     private record KeptRun(StoredRun run, long modified) {
     }
 
-    private final java.util.Map<String, KeptRun> runs = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, KeptRun> eldest) {
-                    return size() > RUNS_KEPT;
-                }
-            });
+    /** lock-free reads: every signature lookup asks for its run */
+    private final java.util.Map<String, KeptRun> runs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Every neuron of a stored epoch as arrays (weights, biases, class means; mean gradients where the trace
