@@ -64,13 +64,16 @@ public final class WideBenchmark implements Callable<Integer> {
         StackLauncher.Ports ports = new StackLauncher.Ports(0, 0, 0, 0, 0, false);
         try {
             long t = System.nanoTime();
-            launcher.start(ports, false, Duration.ofMinutes(3));
+            StackState first = launcher.start(ports, false, Duration.ofMinutes(3));
             double firstStart = (System.nanoTime() - t) / 1e9;
+            String firstCpu = cpuSeconds(first.pids());
             launcher.stop();
             t = System.nanoTime();
             StackState stack = launcher.start(ports, false, Duration.ofMinutes(3));
             double secondStart = (System.nanoTime() - t) / 1e9;
             System.out.printf("start to ready: %.1f s with a new broker, %.1f s again on its data%n", firstStart, secondStart);
+            System.out.printf("CPU seconds each process had used when the stack was ready (broker, collector, analyzer,"
+                    + " viz, trainer): %s with a new broker; %s again%n", firstCpu, cpuSeconds(stack.pids()));
 
             ObjectNode spec = json.createObjectNode();
             spec.put("dataset", "blobs");
@@ -125,6 +128,25 @@ public final class WideBenchmark implements Callable<Integer> {
             launcher.stop();
             IngestBenchmark.delete(home);
         }
+    }
+
+    /** Each process's CPU time so far (user and system, from /proc), and their sum. */
+    static String cpuSeconds(List<Long> pids) {
+        StringBuilder out = new StringBuilder();
+        double total = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ, 100 on Linux
+                total += seconds;
+                out.append(out.length() == 0 ? "" : ", ").append(String.format("%.1f", seconds));
+            } catch (java.io.IOException | RuntimeException e) {
+                out.append(out.length() == 0 ? "" : ", ").append("?");
+            }
+        }
+        return out.append(String.format(" (sum %.1f)", total)).toString();
     }
 
     private interface Poll {
