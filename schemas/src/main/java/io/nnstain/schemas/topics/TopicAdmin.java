@@ -40,18 +40,24 @@ public final class TopicAdmin {
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
+            Replication replication = null;
             for (Topic topic : Topics.ALL) {
                 String name = namespace.name(topic);
                 if (!existing.contains(name)) {
+                    if (replication == null) {
+                        replication = Replication.forBrokers(admin.describeCluster().nodes().get().size());
+                    }
                     int partitions = topic == Topics.NEURONS ? neuronPartitions : 1;
-                    missing.add(new NewTopic(name, partitions, (short) 1).configs(Map.of("max.message.bytes",
-                            String.valueOf(Topics.MAX_RECORD_BYTES))));
+                    missing.add(new NewTopic(name, partitions, replication.factor()).configs(Map.of("max.message.bytes",
+                            String.valueOf(Topics.MAX_RECORD_BYTES), "min.insync.replicas",
+                            String.valueOf(replication.minInSync()))));
                 }
             }
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get();
-                    LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
+                    LOG.infof("created topics %s, %d copies of each partition, %d in sync for a write",
+                            missing.stream().map(NewTopic::name).toList(), replication.factor(), replication.minInSync());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
