@@ -35,30 +35,41 @@ public final class LayerLookup {
     /** The bytes stored for {@code neuron}, or null when the layer has no such neuron. */
     public static byte[] read(Path file, int neuron) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer footer = ByteBuffer.allocate(FOOTER);
-            readFully(ch, footer, size - FOOTER);
-            byte[] magic = Arrays.copyOfRange(footer.array(), Integer.BYTES, FOOTER);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new IOException(file + " is not a lookup file (no " + new String(MAGIC, StandardCharsets.US_ASCII)
-                        + " at its end)");
-            }
-            int width = footer.getInt(0);
-            if (neuron < 0 || neuron >= width) {
+            Footer footer = footer(file, ch);
+            if (neuron < 0 || neuron >= footer.width()) {
                 return null;
             }
-            long index = size - FOOTER - (long) width * ENTRY;
             ByteBuffer entry = ByteBuffer.allocate(ENTRY);
-            readFully(ch, entry, index + (long) neuron * ENTRY);
-            long start = entry.getLong(0);
-            int length = entry.getInt(Long.BYTES);
-            if (length < 0 || start < 0 || start + length > index) {
-                throw new IOException(file + " has a broken index entry for neuron " + neuron);
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(length);
-            readFully(ch, bytes, start);
-            return bytes.array();
+            readFully(ch, entry, footer.indexAt() + (long) neuron * ENTRY);
+            return record(file, ch, footer, neuron, entry.getLong(0), entry.getInt(Long.BYTES));
         }
+    }
+
+    /** Where a lookup file's index starts and how many neurons it has. */
+    private record Footer(long indexAt, int width) {
+    }
+
+    private static Footer footer(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        ByteBuffer footer = ByteBuffer.allocate(FOOTER);
+        readFully(ch, footer, size - FOOTER);
+        if (!Arrays.equals(Arrays.copyOfRange(footer.array(), Integer.BYTES, FOOTER), MAGIC)) {
+            throw new IOException(file + " is not a lookup file (no " + new String(MAGIC, StandardCharsets.US_ASCII)
+                    + " at its end)");
+        }
+        int width = footer.getInt(0);
+        return new Footer(size - FOOTER - (long) width * ENTRY, width);
+    }
+
+    /** The record an index entry points at, checked to lie before the index. */
+    private static byte[] record(Path file, FileChannel ch, Footer footer, int neuron, long start, int length)
+            throws IOException {
+        if (length < 0 || start < 0 || start + length > footer.indexAt()) {
+            throw new IOException(file + " has a broken index entry for neuron " + neuron);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(length);
+        readFully(ch, bytes, start);
+        return bytes.array();
     }
 
     /** What {@link #forEach} hands each stored record to. */
@@ -73,29 +84,14 @@ public final class LayerLookup {
      */
     static void forEach(Path file, RecordHandler handler) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer footer = ByteBuffer.allocate(FOOTER);
-            readFully(ch, footer, size - FOOTER);
-            if (!Arrays.equals(Arrays.copyOfRange(footer.array(), Integer.BYTES, FOOTER), MAGIC)) {
-                throw new IOException(file + " is not a lookup file (no " + new String(MAGIC, StandardCharsets.US_ASCII)
-                        + " at its end)");
-            }
-            int width = footer.getInt(0);
-            long indexAt = size - FOOTER - (long) width * ENTRY;
-            ByteBuffer index = ByteBuffer.allocate(width * ENTRY);
-            readFully(ch, index, indexAt);
-            for (int n = 0; n < width; n++) {
-                long start = index.getLong(n * ENTRY);
+            Footer footer = footer(file, ch);
+            ByteBuffer index = ByteBuffer.allocate(footer.width() * ENTRY);
+            readFully(ch, index, footer.indexAt());
+            for (int n = 0; n < footer.width(); n++) {
                 int length = index.getInt(n * ENTRY + Long.BYTES);
-                if (length == 0) {
-                    continue;
+                if (length != 0) {
+                    handler.handle(n, record(file, ch, footer, n, index.getLong(n * ENTRY), length));
                 }
-                if (length < 0 || start < 0 || start + length > indexAt) {
-                    throw new IOException(file + " has a broken index entry for neuron " + n);
-                }
-                ByteBuffer bytes = ByteBuffer.allocate(length);
-                readFully(ch, bytes, start);
-                handler.handle(n, bytes.array());
             }
         }
     }

@@ -159,22 +159,7 @@ public final class TraceReader {
      * @throws IllegalStateException when the epoch is not stored or does not match the run's topology
      */
     public StoredEpoch epoch(StoredRun run, int epoch) {
-        int layers = run.layerCount();
-        int classes = run.classCount();
-        float[][][] classMeans = new float[layers][][];
-        float[][][] weights = new float[layers][][];
-        float[][] bias = new float[layers][];
-        float[][][] gradWeights = new float[layers][][];
-        float[][] gradBias = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            classMeans[l] = new float[run.widths()[l]][];
-            if (l > 0) {
-                weights[l] = new float[run.widths()[l]][];
-                bias[l] = new float[run.widths()[l]];
-                gradWeights[l] = new float[run.widths()[l]][];
-                gradBias[l] = new float[run.widths()[l]];
-            }
-        }
+        EpochArrays arrays = new EpochArrays(run, epoch);
         if (!store.hasEpoch(run.runId(), epoch)) {
             throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " is not stored");
         }
@@ -183,13 +168,11 @@ public final class TraceReader {
                 .allMatch(l -> Files.isRegularFile(store.lookupFile(run.runId(), epoch, l)))) {
             // from the lookup files: the records as published, decoded straight into arrays one at a time (no
             // DuckDB buffers, no boxed numbers); the Parquet files below are the same values
-            return epochFromLookups(run, epoch, classMeans, weights, bias, gradWeights, gradBias);
+            return epochFromLookups(run, epoch, arrays);
         }
         List<Path> file = files.files();
         // every column, so that traces from before grad_weight_mean was recorded read too
         String sql = "SELECT * FROM " + parquet(file);
-        int rows = 0;
-        boolean gradientsSeen = false;
         Connection c = borrow();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             boolean hasGradients = false;
@@ -198,49 +181,23 @@ public final class TraceReader {
             }
             while (rs.next()) {
                 int l = rs.getInt("layer_index");
-                int n = rs.getInt("neuron");
-                if (l < 0 || l >= layers || n < 0 || n >= run.widths()[l]) {
-                    throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds neuron " + n
-                            + " of layer " + l + ", outside the run's topology");
-                }
-                classMeans[l][n] = TraceTables.floats(rs.getArray("class_means"));
-                if (classMeans[l][n].length != classes) {
-                    throw new IllegalStateException("neuron " + n + " of layer " + l + " has "
-                            + classMeans[l][n].length + " class means; the run has " + classes + " classes");
-                }
-                if (l > 0) {
-                    weights[l][n] = TraceTables.floats(rs.getArray("weights"));
-                    bias[l][n] = rs.getFloat("bias");
-                    gradBias[l][n] = rs.getFloat("grad_bias");
-                    if (hasGradients && rs.getArray("grad_weight_mean") != null) {
-                        gradWeights[l][n] = TraceTables.floats(rs.getArray("grad_weight_mean"));
-                        gradientsSeen = true;
-                    }
-                }
-                rows++;
+                arrays.put(l, rs.getInt("neuron"), TraceTables.floats(rs.getArray("class_means")),
+                        l > 0 ? TraceTables.floats(rs.getArray("weights")) : null, rs.getFloat("bias"),
+                        rs.getFloat("grad_bias"), l > 0 && hasGradients && rs.getArray("grad_weight_mean") != null
+                                ? TraceTables.floats(rs.getArray("grad_weight_mean")) : null);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read " + file + ": " + e.getMessage(), e);
         } finally {
             idle.push(c);
         }
-        int expected = java.util.Arrays.stream(run.widths()).sum();
-        if (rows != expected) {
-            throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds " + rows
-                    + " neurons; the topology has " + expected);
-        }
-        return gradientsSeen ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
-                : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+        return arrays.complete();
     }
 
-    private StoredEpoch epochFromLookups(StoredRun run, int epoch, float[][][] classMeans, float[][][] weights,
-            float[][] bias, float[][][] gradWeights, float[][] gradBias) {
-        boolean[] gradientsSeen = {false};
-        int rows = 0;
+    private StoredEpoch epochFromLookups(StoredRun run, int epoch, EpochArrays arrays) {
         for (int l = 0; l < run.layerCount(); l++) {
             int layer = l;
             Path lookup = store.lookupFile(run.runId(), epoch, run.layerNames().get(l));
-            int[] read = {0};
             try {
                 LayerLookup.forEach(lookup, (n, bytes) -> {
                     NeuronSnapshot s = snapshot(bytes);
@@ -249,34 +206,87 @@ public final class TraceReader {
                                 + s.getLayerIndex() + " at neuron " + n + " of layer " + layer + " (width "
                                 + run.widths()[layer] + ")");
                     }
-                    classMeans[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getClassMeans());
-                    if (classMeans[layer][n].length != run.classCount()) {
-                        throw new IllegalStateException("neuron " + n + " of layer " + layer + " has "
-                                + classMeans[layer][n].length + " class means; the run has " + run.classCount() + " classes");
-                    }
-                    if (layer > 0) {
-                        weights[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getWeights());
-                        bias[layer][n] = s.getBias() == null ? 0f : s.getBias(); // as JDBC reads a NULL
-                        gradBias[layer][n] = s.getGradBias() == null ? 0f : s.getGradBias();
-                        if (s.getGradWeightMean() != null) {
-                            gradWeights[layer][n] = NeuronSnapshotDecoder.Floats.of(s.getGradWeightMean());
-                            gradientsSeen[0] = true;
-                        }
-                    }
-                    read[0]++;
+                    arrays.put(layer, n, NeuronSnapshotDecoder.Floats.of(s.getClassMeans()),
+                            NeuronSnapshotDecoder.Floats.of(s.getWeights()),
+                            s.getBias() == null ? 0f : s.getBias(), // as JDBC reads a NULL
+                            s.getGradBias() == null ? 0f : s.getGradBias(),
+                            s.getGradWeightMean() == null ? null : NeuronSnapshotDecoder.Floats.of(s.getGradWeightMean()));
                 });
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read " + lookup, e);
             }
-            rows += read[0];
         }
-        int expected = java.util.Arrays.stream(run.widths()).sum();
-        if (rows != expected) {
-            throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds " + rows
-                    + " neurons; the topology has " + expected);
+        return arrays.complete();
+    }
+
+    /**
+     * An epoch's arrays as they are filled, neuron by neuron, from the lookup files or the Parquet files alike:
+     * each neuron checked against the run's topology, and the count of neurons when complete.
+     */
+    private static final class EpochArrays {
+
+        private final StoredRun run;
+        private final int epoch;
+        private final float[][][] classMeans;
+        private final float[][][] weights;
+        private final float[][] bias;
+        private final float[][][] gradWeights;
+        private final float[][] gradBias;
+        private int rows;
+        private boolean gradientsSeen;
+
+        EpochArrays(StoredRun run, int epoch) {
+            this.run = run;
+            this.epoch = epoch;
+            int layers = run.layerCount();
+            classMeans = new float[layers][][];
+            weights = new float[layers][][];
+            bias = new float[layers][];
+            gradWeights = new float[layers][][];
+            gradBias = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                classMeans[l] = new float[run.widths()[l]][];
+                if (l > 0) {
+                    weights[l] = new float[run.widths()[l]][];
+                    bias[l] = new float[run.widths()[l]];
+                    gradWeights[l] = new float[run.widths()[l]][];
+                    gradBias[l] = new float[run.widths()[l]];
+                }
+            }
         }
-        return gradientsSeen[0] ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
-                : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+
+        /** One neuron; its weights, biases and gradients count only after the input layer. */
+        void put(int l, int n, float[] means, float[] w, float b, float gb, float[] gw) {
+            if (l < 0 || l >= classMeans.length || n < 0 || n >= run.widths()[l]) {
+                throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds neuron " + n
+                        + " of layer " + l + ", outside the run's topology");
+            }
+            if (means.length != run.classCount()) {
+                throw new IllegalStateException("neuron " + n + " of layer " + l + " has " + means.length
+                        + " class means; the run has " + run.classCount() + " classes");
+            }
+            classMeans[l][n] = means;
+            if (l > 0) {
+                weights[l][n] = w;
+                bias[l][n] = b;
+                gradBias[l][n] = gb;
+                if (gw != null) {
+                    gradWeights[l][n] = gw;
+                    gradientsSeen = true;
+                }
+            }
+            rows++;
+        }
+
+        StoredEpoch complete() {
+            int expected = java.util.Arrays.stream(run.widths()).sum();
+            if (rows != expected) {
+                throw new IllegalStateException("epoch " + epoch + " of run " + run.runId() + " holds " + rows
+                        + " neurons; the topology has " + expected);
+            }
+            return gradientsSeen ? new StoredEpoch(epoch, classMeans, weights, bias, gradWeights, gradBias)
+                    : new StoredEpoch(epoch, classMeans, weights, bias, null, null);
+        }
     }
 
     private static final ThreadLocal<NeuronSnapshotDecoder> DECODER = ThreadLocal.withInitial(NeuronSnapshotDecoder::new);
