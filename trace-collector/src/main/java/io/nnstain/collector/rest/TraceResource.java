@@ -146,7 +146,7 @@ public class TraceResource {
         if (missing != null) {
             return missing;
         }
-        RunFacts started = facts(run);
+        io.nnstain.store.StoredRun started = reader.run(run).orElse(null);
         Matcher epochOnly = EPOCH.matcher(address);
         Matcher epochLayer = EPOCH_LAYER.matcher(address);
         if (epochOnly.matches()) {
@@ -226,11 +226,12 @@ public class TraceResource {
         return null;
     }
 
-    private Response checkEpoch(String run, RunFacts started, int epoch) {
+    /** @param started the run's RunStarted, or null before it is stored (then any scanned epoch is possible) */
+    private Response checkEpoch(String run, io.nnstain.store.StoredRun started, int epoch) {
         if (store.hasEpoch(run, epoch)) {
             return null;
         }
-        List<Integer> scanned = started.scannedEpochs();
+        List<Integer> scanned = started == null ? List.of() : started.scannedEpochs();
         if (!scanned.isEmpty() && !scanned.contains(epoch)) {
             return error(404, "E_" + epoch + " is not scanned in run " + run + "; scanned epochs: " + scanned);
         }
@@ -238,27 +239,18 @@ public class TraceResource {
                 + store.assembledEpochs(run));
     }
 
-    private Response checkLayer(String run, RunFacts started, String layer) {
-        List<String> layers = started.layers();
+    /** @param started as for {@link #checkEpoch}: before it is stored, any layer is possible */
+    private Response checkLayer(String run, io.nnstain.store.StoredRun started, String layer) {
+        List<String> layers = started == null ? List.of() : started.layerNames();
         if (layers.isEmpty() || layers.contains(layer)) {
             return null;
         }
         return error(404, "no such layer '" + layer + "' in run " + run + "; layers: " + String.join(", ", layers));
     }
 
-    private static int width(RunFacts started, String layer) {
-        int l = started.layers().indexOf(layer);
-        return l < 0 ? 0 : started.widths().get(l);
-    }
-
-    /** What a lookup checks of a run's RunStarted: layers, widths, scanned epochs (all empty before it came). */
-    record RunFacts(List<String> layers, List<Integer> widths, List<Integer> scannedEpochs) {
-    }
-
-    /** A run's layers, widths and scanned epochs (empty before its run.json is stored). */
-    private RunFacts facts(String run) {
-        return reader.run(run).map(r -> new RunFacts(r.layerNames(), java.util.Arrays.stream(r.widths()).boxed().toList(),
-                r.scannedEpochs())).orElse(new RunFacts(List.of(), List.of(), List.of()));
+    private static int width(io.nnstain.store.StoredRun started, String layer) {
+        int l = started == null ? -1 : started.layerIndex(layer);
+        return l < 0 ? 0 : started.widths()[l];
     }
 
     private Response error(int status, String message) {
