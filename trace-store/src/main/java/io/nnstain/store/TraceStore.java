@@ -339,7 +339,7 @@ public final class TraceStore {
     }
 
     /** A hidden file beside {@code target} to write it in before {@link #moveAtomically} puts it in place. */
-    static Path stagingFor(Path target) {
+    public static Path stagingFor(Path target) {
         return target.resolveSibling("." + target.getFileName() + STAGING + UUID.randomUUID());
     }
 
@@ -372,7 +372,8 @@ public final class TraceStore {
         return removed;
     }
 
-    static void moveAtomically(Path from, Path to) throws IOException {
+    /** Puts a written staging file in place of {@code to}, atomically where the file system can (else a plain replace, with a warning). */
+    public static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -9,15 +9,12 @@ import io.nnstain.viz.report.Pictures.Format;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * One run's results/ folder: the final stain, emergence, training curves, input stains and each hidden layer's
@@ -181,14 +178,10 @@ final class ResultsWriter {
 
     private static void put(Path dir, String name, byte[] bytes) throws IOException {
         Path target = dir.resolve(name);
-        Path staging = dir.resolve("." + name + ".staging-" + UUID.randomUUID());
+        Path staging = io.nnstain.store.TraceStore.stagingFor(target);
         try {
             Files.write(staging, bytes);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            io.nnstain.store.TraceStore.moveAtomically(staging, target);
         } finally {
             Files.deleteIfExists(staging);
         }
